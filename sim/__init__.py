@@ -1,0 +1,26 @@
+"""Truce: an agent-based model of the marketing-sales(-service) interface under organisational designs.
+
+Public API: `TruceModel`, `run`, `RunResult`, `Intervention`, `params`, `designs`, `load_design`,
+`Design`, `ParamSpec`, `InputError`.
+"""
+
+from sim.design import Design, designs, get_design, load_design
+from sim.errors import InputError
+from sim.interventions import Intervention
+from sim.model import TruceModel
+from sim.params import ParamSpec, params
+from sim.runner import RunResult, run
+
+__all__ = [
+    "Design",
+    "InputError",
+    "Intervention",
+    "ParamSpec",
+    "RunResult",
+    "TruceModel",
+    "designs",
+    "get_design",
+    "load_design",
+    "params",
+    "run",
+]

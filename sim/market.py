@@ -1,0 +1,166 @@
+"""The market: every account as a row of numpy arrays, and the weekly processes that act on all of them.
+
+Accounts are far too many to be Mesa agents (the scale goal is 1,000,000), so they live here as a
+vectorised population. Draws that decide an account's fate use fixed-shape uniforms (one per account
+per week), so the same account meets the same luck in every design run on the same seed.
+"""
+
+from __future__ import annotations
+
+from enum import IntEnum
+from typing import Any
+
+import numpy as np
+
+FEATURES = 4  # dimensions of an account's hidden profile; the market's taste is a direction in it
+FIT_SHARPNESS = 2.0  # how strongly fit follows the profile's alignment with the market's taste
+SAT_REFERENCE = 0.7  # satisfaction at which the churn hazard equals its base rate
+ADVOCATE, DETRACTOR = 0.75, 0.45  # satisfaction above/below which customers talk about us
+ONBOARDING_WEEKS, ONBOARDING_LOAD = 8, 4.0  # a new customer loads service 4x for two months
+
+
+class State(IntEnum):
+    """Lifecycle of an account; every account is in exactly one state each week."""
+
+    UNAWARE = 0
+    AWARE = 1
+    LEAD = 2
+    OPPORTUNITY = 3
+    CUSTOMER = 4
+    CHURNED = 5
+
+
+class Source(IntEnum):
+    """Where an opportunity came from (marketing leads and bought leads pass the hand-off queue)."""
+
+    MARKETING = 0
+    SELF = 1
+    REFERRAL = 2
+    BOUGHT = 3
+
+
+def sigmoid(x: np.ndarray) -> np.ndarray:
+    return 1.0 / (1.0 + np.exp(-x))
+
+
+def forrester_effect(delay_ratio: np.ndarray) -> np.ndarray:
+    """Forrester's delivery-delay multiplier: 1.0 at normal delay, .75 at 1.5x, .5 at 2x, .3 at 3x."""
+    return np.interp(delay_ratio, [1.0, 1.5, 2.0, 3.0, 6.0], [1.0, 0.75, 0.5, 0.3, 0.15])
+
+
+class Market:
+    """All accounts, the market's hidden taste, brand awareness and word of mouth."""
+
+    def __init__(self, p: dict[str, Any], rng: np.random.Generator) -> None:
+        n = p["accounts"]
+        self.n = n
+        self.taste = _unit(rng.normal(size=FEATURES))
+        self.profile = rng.normal(size=(n, FEATURES)).astype(np.float32)
+        self.value = (p["deal_value_mean"] * rng.lognormal(-0.18, 0.6, n)).astype(np.float32)
+        self.state = np.zeros(n, dtype=np.int8)
+        self.since = np.zeros(n, dtype=np.int32)  # week the account entered its state
+        self.satisfaction = np.zeros(n, dtype=np.float32)
+        self.gap = np.zeros(n, dtype=np.float32)  # promised minus delivered, on satisfaction's scale
+        self.referred = np.zeros(n, dtype=bool)
+        self.server = np.full(n, -1, dtype=np.int32)  # service agent of a customer
+        self.owner = np.full(n, -1, dtype=np.int32)  # salesperson of an opportunity
+        self.marketer = np.full(n, -1, dtype=np.int32)  # marketer whose lead it was, for feedback
+        self.source = np.full(n, -1, dtype=np.int8)
+        self.p_win = np.zeros(n, dtype=np.float32)
+        self.brand = 0.5
+        # The initial book: customers are the better-fitting accounts (they bought before).
+        fit = self.fit(np.arange(n))
+        k = round(p["initial_customer_share"] * n)
+        customers = rng.choice(n, size=k, replace=False, p=fit / fit.sum())
+        self.state[customers] = State.CUSTOMER
+        self.since[customers] = -rng.integers(0, 260, size=k)
+        self.satisfaction[customers] = np.clip(rng.normal(0.72, 0.1, k), 0, 1)
+        rest = np.flatnonzero(self.state == State.UNAWARE)
+        aware = rng.random(rest.size) < 0.3
+        self.state[rest[aware]] = State.AWARE
+
+    # ------------------------------------------------------------------ queries
+    def fit(self, idx: np.ndarray) -> np.ndarray:
+        """True (hidden) propensity of accounts `idx` to buy: no agent ever reads it directly."""
+        return sigmoid(FIT_SHARPNESS * (self.profile[idx] @ self.taste))
+
+    def count(self, state: State) -> int:
+        return int(np.count_nonzero(self.state == state))
+
+    def counts(self) -> np.ndarray:
+        return np.bincount(self.state, minlength=len(State))
+
+    def customers(self) -> np.ndarray:
+        return np.flatnonzero(self.state == State.CUSTOMER)
+
+    def word_of_mouth(self, cust: np.ndarray) -> tuple[int, int]:
+        """Advocates and detractors: satisfied customers, and dissatisfied or recently churned ones."""
+        sat = self.satisfaction[cust]
+        advocates = int(np.count_nonzero(sat >= ADVOCATE))
+        detractors = int(np.count_nonzero(sat < DETRACTOR)) + self.count(State.CHURNED)
+        return advocates, detractors
+
+    # ------------------------------------------------------------------ weekly processes
+    def drift(self, complexity: float, rng: np.random.Generator) -> None:
+        """Turbulence: the market's taste wanders, faster the more complex the market."""
+        if complexity > 0:
+            self.taste = _unit(self.taste + rng.normal(0, 0.05 * complexity, FEATURES))
+
+    def update_brand(self, target: float, decay: float) -> None:
+        """Brand is a stock: it moves toward what current brand effort sustains, at the decay rate."""
+        self.brand += decay * (target - self.brand)
+
+    def spread_awareness(
+        self, week: int, p: dict[str, Any], wom: tuple[int, int], rng: np.random.Generator
+    ) -> None:
+        """Unaware accounts learn of us from brand, from outside (Bass p) and from word of mouth."""
+        advocates, detractors = wom
+        imitation = p["bass_q"] * (advocates - p["negative_wom_weight"] * detractors) / self.n
+        hazard = p["brand_awareness_rate"] * self.brand + (p["bass_p"] + max(imitation, 0)) / 52
+        u = rng.random(self.n, dtype=np.float32)
+        unaware = self.state == State.UNAWARE
+        became = unaware & (u < hazard)
+        forgot = (self.state == State.AWARE) & (u > 1 - 0.01)  # un-nurtured awareness fades
+        self.state[became] = State.AWARE
+        self.state[forgot] = State.UNAWARE
+        self.since[became | forgot] = week
+        # Churned accounts return to the pool after their cool-down.
+        back = (self.state == State.CHURNED) & (self.since <= week - p["churn_cooldown_weeks"])
+        self.state[back] = State.UNAWARE
+        self.since[back] = week
+
+    def serve(self, week: int, cust: np.ndarray, quality_by_server: np.ndarray, focus: float) -> None:
+        """Satisfaction follows delivered versus promised value (Oliver's disconfirmation).
+
+        Service quality of each customer's own server sets what is delivered; the expectation gap
+        left by an over-promise shrinks only as fast as service delivers.
+        """
+        quality = quality_by_server[self.server[cust]]
+        target = 0.5 + 0.25 * quality + 0.1 * focus - self.gap[cust]
+        sat = self.satisfaction[cust]
+        self.satisfaction[cust] = np.clip(sat + 0.1 * (target - sat), 0.0, 1.0)
+        self.gap[cust] *= 1.0 - 0.03 * quality
+
+    def churn(self, week: int, cust: np.ndarray, p: dict[str, Any], rng: np.random.Generator) -> np.ndarray:
+        """Weekly hazard rising as satisfaction falls; referred customers stay longer. Returns the lost."""
+        u = rng.random(self.n, dtype=np.float32)[cust]
+        sat = self.satisfaction[cust]
+        hazard = p["churn_annual"] / 52 * np.exp(p["churn_sensitivity"] * (SAT_REFERENCE - sat))
+        hazard = np.where(self.referred[cust], 0.82 * hazard, hazard)  # Schmitt et al. 2011
+        lost = cust[u < hazard]
+        self.state[lost] = State.CHURNED
+        self.since[lost] = week
+        self.server[lost] = -1
+        self.gap[lost] = 0.0
+        self.referred[lost] = False
+        return lost
+
+    def service_load(self, week: int, cust: np.ndarray, minlength: int) -> np.ndarray:
+        """Load on each service agent (by agent id): onboarding customers weigh more."""
+        new = (week - self.since[cust]) < ONBOARDING_WEEKS
+        weights = np.where(new, ONBOARDING_LOAD, 1.0)
+        return np.bincount(self.server[cust], weights=weights, minlength=minlength)
+
+
+def _unit(v: np.ndarray) -> np.ndarray:
+    return v / np.linalg.norm(v)

@@ -1,0 +1,211 @@
+"""The weekly record (step 10, accounting included) and the per-run summary computed from it.
+
+Flows are counts within the week; stocks and levels are read at the week's end. Ratios with a zero
+denominator are 0, so no value is NaN or infinite.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+import pandas as pd
+
+from sim.agents import Role
+from sim.market import Source, State
+
+if TYPE_CHECKING:
+    from sim.model import TruceModel
+
+ROLES = ("marketing", "sales", "service")
+COLUMNS = (
+    "revenue",
+    "revenue_new",
+    "revenue_recurring",
+    "cumulative_revenue",
+    "costs",
+    "profit",
+    "leads_generated",
+    "leads_accepted",
+    "leads_leaked",
+    "lead_queue",
+    "lead_wait_weeks",
+    "lead_response_hours",
+    "opportunities",
+    "opportunities_created",
+    "deals_won",
+    "deals_lost",
+    "win_rate",
+    "customers",
+    "churned",
+    "satisfaction",
+    "referrals",
+    *(f"headcount_{r}" for r in ROLES),
+    *(f"hires_{r}" for r in ROLES),
+    *(f"quits_{r}" for r in ROLES),
+    *(f"vacancies_{r}" for r in ROLES),
+    *(f"morale_{r}" for r in ROLES),
+    "trust",
+    "blame_events",
+    "targeting_accuracy",
+    "reps_at_quota_share",
+    "alignment_index",
+    # Beyond the contract: what the loss account, validation and the dashboard need.
+    "leads_bought",
+    "opportunities_created_marketing",
+    "leads_qualified",
+    "bookings",
+    "overpromises",
+    "feedback_reports",
+    "feedback_rate",
+    "sla_met",
+    "rep_quarters",
+    "rep_quarters_at_quota",
+    "sales_capacity_fte",
+    "service_quality",
+    "brand",
+    "message_consistency",
+    "training_gain",
+    "accounts_unaware",
+    "accounts_aware",
+    "accounts_lead",
+    "accounts_opportunity",
+    "accounts_customer",
+    "accounts_churned",
+    "coordination_cost",
+)
+
+
+def _ratio(num: float, den: float) -> float:
+    return float(num) / float(den) if den else 0.0
+
+
+def _mean(values: list[float]) -> float:
+    return float(np.mean(values)) if values else 0.0
+
+
+def weekly_metrics(model: TruceModel) -> dict[str, float]:
+    """Everything recorded for the week just simulated (the alignment index is added after)."""
+    p, market, org, sell, hand = model.p, model.market, model.org, model.selling, model.handoff
+    week = model.week
+    counts = market.counts()
+    cust = market.customers()
+    first_year = (week - market.since[cust]) < 52
+    weekly_value = market.value[cust].astype(np.float64) / 52
+    revenue_new = float(weekly_value[first_year].sum())
+    revenue_recurring = float(weekly_value[~first_year].sum())
+    revenue = revenue_new + revenue_recurring
+    staff = {role: model.agents_by_role(role) for role in Role}
+    headcount = sum(len(v) for v in staff.values())
+    salaries = headcount * p["salary_week"]
+    managers = org.managers * 1.8 * p["salary_week"]
+    coordination = (
+        p["overlay_managers"] * 2.5 * p["salary_week"]
+        + float(p["liaison"]) * 1.5 * p["salary_week"]
+        + p["leadership_backing"] * 2.0 * p["salary_week"]
+        + p["crm_level"] * 30.0 * headcount
+    )
+    costs = (
+        salaries
+        + managers
+        + coordination
+        + p["marketing_budget_week"]
+        + p["commission_rate"] * sell.bookings
+        + model.hire_costs
+    )
+    reps = staff[Role.SALES]
+    marketers = staff[Role.MARKETING]
+    trusting = marketers + reps
+    generated = model.leads_generated[Source.MARKETING] + model.leads_generated[Source.BOUGHT]
+    leaving = hand.accepted + hand.leaked
+    out = {
+        "revenue": revenue,
+        "revenue_new": revenue_new,
+        "revenue_recurring": revenue_recurring,
+        "cumulative_revenue": model.metrics.get("cumulative_revenue", 0.0) + revenue,
+        "costs": costs,
+        "profit": revenue - costs,
+        "leads_generated": generated,
+        "leads_accepted": hand.accepted,
+        "leads_leaked": hand.leaked,
+        "lead_queue": len(model.queue),
+        "lead_wait_weeks": _ratio(hand.wait_weeks_sum, leaving),
+        "lead_response_hours": _ratio(hand.response_hours_sum, hand.accepted),
+        "opportunities": int(counts[State.OPPORTUNITY]),
+        "opportunities_created": sell.created,
+        "deals_won": sell.won,
+        "deals_lost": sell.lost,
+        "win_rate": _ratio(sell.won, sell.won + sell.lost),
+        "customers": int(counts[State.CUSTOMER]),
+        "churned": int(model.lost.size),
+        "satisfaction": float(market.satisfaction[cust].mean()) if cust.size else 0.0,
+        "referrals": sell.referrals,
+        "trust": _mean([a.trust for a in trusting]),
+        "blame_events": model.blame_events,
+        "targeting_accuracy": _mean([m.accuracy() for m in marketers]),
+        "reps_at_quota_share": model.quarter["last_share"],
+        "leads_bought": model.leads_generated[Source.BOUGHT],
+        "opportunities_created_marketing": sell.created_marketing,
+        "leads_qualified": hand.qualified,
+        "bookings": sell.bookings,
+        "overpromises": sell.overpromises,
+        "feedback_reports": model.feedback.reported,
+        "feedback_rate": org.feedback_rate,
+        "sla_met": hand.sla_met,
+        "rep_quarters": model.quarter["rep_quarters"],
+        "rep_quarters_at_quota": model.quarter["at_quota"],
+        "sales_capacity_fte": float(sum(r.ramp() for r in reps)),
+        "service_quality": float(np.mean(model.quality[market.server[cust]])) if cust.size else 0.0,
+        "brand": market.brand,
+        "message_consistency": org.consistency,
+        "training_gain": _mean([r.training_gain for r in reps]),
+        "coordination_cost": coordination + managers,
+    }
+    for state in State:
+        out[f"accounts_{state.name.lower()}"] = int(counts[state])
+    for role in Role:
+        dept, group = model.departments[role], staff[role]
+        out[f"headcount_{role.value}"] = len(group)
+        out[f"hires_{role.value}"] = dept.hires
+        out[f"quits_{role.value}"] = dept.quits
+        out[f"vacancies_{role.value}"] = len(dept.vacancies)
+        out[f"morale_{role.value}"] = _mean([a.morale for a in group])
+    return out
+
+
+def summary(weekly: pd.DataFrame) -> dict[str, float]:
+    """Per-run outcomes as CALIBRATION.md defines them: annual rates over weeks 53.. (year 1 is
+    warm-up) when the run is longer than a year, otherwise over the whole run."""
+    w = weekly[weekly.index > 52] if len(weekly) > 52 else weekly
+    years = len(w) / 52
+
+    def annual(flow: str, stock: str) -> float:
+        return _ratio(w[flow].sum(), w[stock].mean() * years)
+
+    out = {
+        "total_revenue": float(weekly["revenue"].sum()),
+        "profit": float(weekly["profit"].sum()),
+        "annual_churn_rate": annual("churned", "customers"),
+        "sales_turnover_annual": annual("quits_sales", "headcount_sales"),
+        "marketing_turnover_annual": annual("quits_marketing", "headcount_marketing"),
+        "service_turnover_annual": annual("quits_service", "headcount_service"),
+        "lead_leakage_share": _ratio(w["leads_leaked"].sum(), w["leads_generated"].sum()),
+        "mql_to_opportunity": _ratio(
+            w["opportunities_created_marketing"].sum(),
+            (w["leads_generated"] - w["leads_bought"]).sum(),
+        ),
+        "win_rate": _ratio(w["deals_won"].sum(), (w["deals_won"] + w["deals_lost"]).sum()),
+        "reps_at_quota_share": _ratio(w["rep_quarters_at_quota"].sum(), w["rep_quarters"].sum()),
+        "mean_satisfaction": float(w["satisfaction"].mean()),
+        "alignment_index": float(w["alignment_index"].mean()),
+        "lead_response_hours": _ratio(
+            (w["lead_response_hours"] * w["leads_accepted"]).sum(), w["leads_accepted"].sum()
+        ),
+        "customers_end": float(weekly["customers"].iloc[-1]),
+        "deals_won": float(weekly["deals_won"].sum()),
+        "targeting_accuracy_end": float(weekly["targeting_accuracy"].iloc[-1]),
+        "mean_trust": float(w["trust"].mean()),
+        "blame_events_annual": _ratio(w["blame_events"].sum(), years),
+        "referrals": float(weekly["referrals"].sum()),
+    }
+    return out

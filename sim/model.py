@@ -1,0 +1,261 @@
+"""`TruceModel`: one company's marketing, sales and service staff and its market, stepping weekly."""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from functools import partial
+from pathlib import Path
+from typing import Any
+
+import mesa
+import numpy as np
+
+from sim import campaigns, conflict, interventions_apply, people
+from sim.agents import Employee, Marketer, Role, Salesperson, ServiceAgent
+from sim.alignment import alignment_index
+from sim.design import Design, get_design
+from sim.errors import InputError
+from sim.feedback import FeedbackChannel
+from sim.interventions import Intervention
+from sim.leads import LeadQueue, run_handoff
+from sim.market import Market, Source, State
+from sim.metrics import COLUMNS, weekly_metrics
+from sim.organisation import Organisation
+from sim.params import resolve
+from sim.rng import seed_sequence, spawn_streams
+from sim.selling import Selling, close_deals, open_opportunities, prospect, refer
+from sim.workforce import Department, new_employee
+
+REFERENCE_BUDGET_PER_MARKETER = 1200.0  # EUR/week at which leads_per_marketer_week is calibrated
+
+
+def _uid(agent: Employee) -> int:
+    return agent.unique_id
+
+
+def _read(model: TruceModel, name: str) -> float:
+    return model.metrics[name]
+
+
+class TruceModel(mesa.Model):
+    """The company under one organisational design; every parameter is a keyword argument.
+
+    Args:
+        design: a preset name, a path to a TOML design file, or a `Design`.
+        rng: the run's seed (int or `numpy.random.SeedSequence`); None draws fresh entropy.
+        weeks: horizon; `running` turns False after this many steps.
+        interventions: scheduled `Intervention`s, added to the design's own.
+        **params: any parameter of `sim.params()`, overriding the design's value.
+    """
+
+    def __init__(
+        self,
+        design: str | Path | Design = "siloed",
+        *,
+        rng: Any = None,
+        weeks: int = 260,
+        interventions: tuple[Intervention, ...] | list[Intervention] = (),
+        **params: Any,
+    ) -> None:
+        self.design = get_design(design)
+        where = f"design '{self.design.name}'"
+        if isinstance(weeks, bool) or not isinstance(weeks, int) or weeks < 1:
+            raise InputError(f"{where}: weeks = {weeks!r} is invalid (allowed: int >= 1)")
+        self.p = resolve({**self.design.values, **params}, where)
+        self.weeks = weeks
+        self.schedule: dict[int, list[Intervention]] = defaultdict(list)
+        for iv in (*self.design.interventions, *interventions):
+            iv.validate(weeks, f"{where}: intervention {iv.kind}")
+            self.schedule[iv.week].append(iv)
+        self._roster: dict | None = None
+        root = seed_sequence(rng)
+        self.seed_entropy = root.entropy
+        self.streams = spawn_streams(root)
+        super().__init__(rng=self.streams["mesa"])
+        self.week = 0
+        self.applied: list[dict[str, Any]] = []
+        self.hire_costs = 0.0
+        self.detractor_share = 0.0
+        self.retention_score = 1.0
+        self.churn_rate = self.p["churn_annual"]
+        self.metrics: dict[str, float] = {}
+        self.market = Market(self.p, self.streams["init"])
+        self.org = Organisation(self)
+        self.queue = LeadQueue()
+        self.feedback = FeedbackChannel()
+        self.selling = Selling()
+        self.departments = {role: Department(role) for role in Role}
+        self.year_bookings = 0.0
+        self.year_rep_weeks = 0
+        self._marketer_tally: dict[str, np.ndarray] = {}
+        self.quarter = {"rep_quarters": 0, "at_quota": 0, "last_share": 0.0}
+        self._reset_week()
+        self._populate()
+        self._reset_week()
+        self.datacollector = mesa.DataCollector(
+            model_reporters={name: partial(_read, name=name) for name in COLUMNS}
+        )
+
+    # ------------------------------------------------------------------ set-up
+    def _populate(self) -> None:
+        """The going concern at week 0: the same for every design run on the same seed."""
+        rng, p = self.streams["init"], self.p
+        for role, key in (
+            (Role.MARKETING, "marketers"),
+            (Role.SALES, "salespeople"),
+            (Role.SERVICE, "service_staff"),
+        ):
+            self.departments[role].initial = p[key]
+            for _ in range(p[key]):
+                new_employee(self, role, -int(rng.integers(0, 260)), rng)
+        market = self.market
+        cust = market.customers()
+        servers = self.service_ids()
+        market.server[cust] = rng.choice(servers, size=cust.size)
+        # Plan: replace expected churn and grow; quotas split the plan over the sales team.
+        plan = cust.size * p["churn_annual"] * (1 + p["quota_growth"]) * p["deal_value_mean"] / 4
+        self.quota = plan / p["salespeople"]
+        # Leads and deals in flight.
+        reps = self.salespeople()
+        aware = np.flatnonzero(market.state == State.AWARE)
+        fit = market.fit(aware)
+        best = aware[np.argsort(-fit + rng.normal(0, 0.3, aware.size))]
+        n_opp = min(best.size // 2, 5 * len(reps))
+        who = np.repeat(np.arange(len(reps)), 5)[:n_opp]
+        open_opportunities(
+            self,
+            reps,
+            who,
+            best[:n_opp],
+            np.full(n_opp, Source.SELF),
+            np.full(n_opp, -1, dtype=np.int32),
+            np.zeros(n_opp),
+        )
+        marketers = self.marketers()
+        n_leads = min(best.size - n_opp, 4 * len(marketers))
+        leads = best[n_opp : n_opp + n_leads]
+        ids = np.array([m.unique_id for m in marketers], dtype=np.int32)[np.arange(n_leads) % len(marketers)]
+        market.state[leads] = State.LEAD
+        self.queue.add(leads, ids, rng.normal(size=n_leads), 0, Source.MARKETING)
+
+    # ------------------------------------------------------------------ queries used by mechanisms
+    def agents_by_role(self, role: Role) -> list[Employee]:
+        """People of one role in id order (a fixed order keeps per-person draws reproducible)."""
+        if self._roster is None:
+            people = sorted(self.agents, key=_uid)
+            self._roster = {r: [a for a in people if a.role is r] for r in Role}
+            self._roster[None] = people
+        return self._roster[role]
+
+    def everyone(self) -> list[Employee]:
+        """All employees in id order."""
+        self.agents_by_role(Role.SALES)
+        return self._roster[None]
+
+    def register_agent(self, agent: Employee) -> None:
+        super().register_agent(agent)
+        self._roster = None
+
+    def deregister_agent(self, agent: Employee) -> None:
+        super().deregister_agent(agent)
+        self._roster = None
+
+    def salespeople(self) -> list[Salesperson]:
+        return self.agents_by_role(Role.SALES)  # type: ignore[return-value]
+
+    def marketers(self) -> list[Marketer]:
+        return self.agents_by_role(Role.MARKETING)  # type: ignore[return-value]
+
+    def service_staff(self) -> list[ServiceAgent]:
+        return self.agents_by_role(Role.SERVICE)  # type: ignore[return-value]
+
+    def marketers_by_id(self) -> dict[int, Marketer]:
+        return {m.unique_id: m for m in self.marketers()}
+
+    def service_ids(self) -> np.ndarray:
+        return np.array([s.unique_id for s in self.service_staff()], dtype=np.int32)
+
+    def headcount(self) -> int:
+        return len(self.agents)
+
+    def budget_factor(self) -> float:
+        """Budget per marketer against the calibration reference, with diminishing returns."""
+        per_head = self.p["marketing_budget_week"] / max(1, len(self.marketers()))
+        return min(3.0, math.sqrt(per_head / REFERENCE_BUDGET_PER_MARKETER))
+
+    def tally_marketer(self, kind: str, ids: np.ndarray) -> None:
+        """Count this week's events per marketer id (accepted or leaked leads)."""
+        counts = np.bincount(ids[ids >= 0], minlength=self.agent_id_counter + 1)
+        old = self._marketer_tally.get(kind)
+        if old is not None:
+            counts[: old.size] += old
+        self._marketer_tally[kind] = counts
+
+    def marketer_count(self, kind: str, uid: int) -> int:
+        counts = self._marketer_tally.get(kind)
+        return int(counts[uid]) if counts is not None and uid < counts.size else 0
+
+    # ------------------------------------------------------------------ interventions
+    def apply(self, intervention: Intervention) -> None:
+        """Apply an intervention now, at the current week (live, from the dashboard or a script)."""
+        intervention.validate(None, f"intervention {intervention.kind}")
+        interventions_apply.apply(self, intervention)
+        self.applied.append({"week": self.week, **intervention.to_dict(), "applied_week": self.week})
+
+    # ------------------------------------------------------------------ the week
+    def step(self) -> None:
+        """One week, in the order of the ODD's process overview (MODEL.md steps 1-11)."""
+        self.week = self.steps
+        for iv in self.schedule.pop(self.week, []):
+            self.apply(iv)
+        p, market = self.p, self.market
+        self.org.update()
+        market.drift(p["market_complexity"], self.streams["awareness"])
+        everyone = self.everyone()
+        for person in everyone:
+            person.begin_week()
+            person.attend_meetings()
+        self.org.meeting_held = float(np.mean([a.meeting_hours for a in everyone])) if everyone else 0.0
+        campaigns.run_campaigns(self)  # 1. brand and demand generation
+        cust = market.customers()  # 2. word of mouth
+        advocates, detractors = market.word_of_mouth(cust)
+        self.detractor_share = detractors / max(1, advocates + detractors + cust.size)
+        market.spread_awareness(self.week, p, (advocates, detractors), self.streams["awareness"])
+        reps = self.salespeople()
+        refer(self, reps, advocates)
+        self.handoff = run_handoff(self)  # 3. hand-off
+        prospect(self, reps)
+        servers = self.service_staff()
+        capacity = sum(s.capacity() for s in servers)
+        load = float(market.service_load(self.week, cust, 1).sum()) if cust.size else 0.0
+        delivery = max(1.0, load / capacity) if capacity > 0 else 6.0
+        close_deals(self, reps, delivery)  # 4. selling
+        self.quality = people.serve(self, servers)  # 5. onboarding and service
+        cust = market.customers()
+        self.lost = market.churn(self.week, cust, p, self.streams["churn"])  # 6. churn
+        weekly_churn = self.lost.size / max(1, cust.size)
+        self.churn_rate += 0.05 * (52 * weekly_churn - self.churn_rate)
+        self.retention_score = min(1.3, 0.1 / max(0.02, self.churn_rate))
+        people.exchange_feedback(self)  # 7. feedback
+        self.blame_events = conflict.blame(self)  # 8. conflict
+        people.review(self)  # 9. people
+        self.metrics = weekly_metrics(self)  # 10. accounting, 11. alignment
+        self.metrics["alignment_index"] = alignment_index(self)
+        self.datacollector.collect(self)
+        self._reset_week()
+        if self.week >= self.weeks:
+            self.running = False
+
+    def _reset_week(self) -> None:
+        """Zero the weekly flow counters once recorded (live interventions count in the next row)."""
+        self.selling = Selling()
+        self.feedback.reset_week()
+        self._marketer_tally = {}
+        self.hire_costs = 0.0
+        self.leads_generated = {Source.MARKETING: 0, Source.BOUGHT: 0}
+        for dept in self.departments.values():
+            dept.reset_week()
+        self.quarter["rep_quarters"] = self.quarter["at_quota"] = 0
+        for rep in self.salespeople():
+            rep.reports = 0

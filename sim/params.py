@@ -1,0 +1,132 @@
+"""The parameter registry: every lever and uncertainty, its type, default, range and unit, once.
+
+Everything that shows or checks a parameter (design files, `TruceModel` keywords, CLI help, dashboard
+sliders) reads this registry, so a default or a range is never restated anywhere else.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from typing import Any, Literal
+
+from sim.errors import InputError
+
+Kind = Literal["lever", "uncertainty"]
+_TYPES = {"float": float, "int": int, "bool": bool}
+
+
+@dataclass(frozen=True)
+class ParamSpec:
+    """One parameter: what it is, what values it accepts, and where its default comes from."""
+
+    name: str
+    kind: Kind
+    type: str
+    default: Any
+    range: tuple[Any, Any]
+    unit: str
+    description_key: str
+    main: bool
+    source: str
+
+    @property
+    def description(self) -> str:
+        """English description, from the message catalogue keyed by `description_key`."""
+        return messages("en").get(self.description_key, self.name)
+
+    def check(self, value: Any, where: str = "") -> Any:
+        """Return `value` converted to this parameter's type, or raise `InputError` naming it.
+
+        Nothing is clamped: an out-of-range value is an error, because a silently clamped lever would
+        make a sweep report results for a design that was never run.
+        """
+        lo, hi = self.range
+        allowed = f"allowed: {self.type} in [{lo}, {hi}]"
+        prefix = f"{where}: " if where else ""
+        bad = InputError(f"{prefix}parameter '{self.name}' = {value!r} is invalid ({allowed})")
+        if self.type == "bool":
+            if not isinstance(value, bool | int) or value not in (0, 1):
+                raise bad
+            return bool(value)
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            raise bad
+        if self.type == "int":
+            if float(value) != int(value):
+                raise bad
+            value = int(value)
+        else:
+            value = float(value)
+        if not lo <= value <= hi or value != value:
+            raise bad
+        return value
+
+
+@cache
+def messages(lang: str) -> dict[str, str]:
+    """The message catalogue of one language (flat `key -> text`)."""
+    text = resources.files("sim").joinpath("locale", f"{lang}.toml").read_text(encoding="utf-8")
+    return _flatten(tomllib.loads(text))
+
+
+def _flatten(table: dict[str, Any], prefix: str = "") -> dict[str, str]:
+    out: dict[str, str] = {}
+    for key, value in table.items():
+        if isinstance(value, dict):
+            out.update(_flatten(value, f"{prefix}{key}."))
+        else:
+            out[f"{prefix}{key}"] = str(value)
+    return out
+
+
+@cache
+def _registry() -> dict[str, ParamSpec]:
+    raw = tomllib.loads(resources.files("sim").joinpath("parameters.toml").read_text("utf-8"))
+    specs = {}
+    for name, entry in raw.items():
+        cast = _TYPES[entry["type"]]
+        specs[name] = ParamSpec(
+            name=name,
+            kind=entry["kind"],
+            type=entry["type"],
+            default=cast(entry["default"]),
+            range=(cast(entry["range"][0]), cast(entry["range"][1])),
+            unit=entry["unit"],
+            description_key=f"param.{name}",
+            main=bool(entry["main"]),
+            source=entry["source"],
+        )
+    return specs
+
+
+def params() -> list[ParamSpec]:
+    """Every parameter of the model, levers first, in the registry's order."""
+    return list(_registry().values())
+
+
+def spec(name: str, where: str = "") -> ParamSpec:
+    """The spec of one parameter; an unknown name is an `InputError` listing close matches."""
+    try:
+        return _registry()[name]
+    except KeyError:
+        import difflib
+
+        close = difflib.get_close_matches(name, list(_registry()), n=3)
+        hint = f" (did you mean {', '.join(close)}?)" if close else ""
+        prefix = f"{where}: " if where else ""
+        raise InputError(f"{prefix}unknown parameter '{name}'{hint}") from None
+
+
+def defaults() -> dict[str, Any]:
+    """Default value of every parameter."""
+    return {p.name: p.default for p in _registry().values()}
+
+
+def resolve(values: dict[str, Any], where: str = "") -> dict[str, Any]:
+    """Defaults overlaid with `values`, each checked against its spec."""
+    resolved = defaults()
+    for name, value in values.items():
+        resolved[name] = spec(name, where).check(value, where)
+    return resolved

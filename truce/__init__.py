@@ -1,0 +1,1 @@
+"""The `truce` command line: the application layer on top of `sim` (and later experiments, dashboards)."""

@@ -1,0 +1,70 @@
+"""Terminal tables for the CLI (rich), generated from the parameter registry and run summaries."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.console import Console
+from rich.table import Table
+
+import sim
+
+console = Console()
+
+#: Summary keys shown by `truce run`, with how to format them.
+SHOWN = {
+    "total_revenue": "{:,.0f}",
+    "profit": "{:,.0f}",
+    "annual_churn_rate": "{:.1%}",
+    "sales_turnover_annual": "{:.1%}",
+    "marketing_turnover_annual": "{:.1%}",
+    "service_turnover_annual": "{:.1%}",
+    "lead_leakage_share": "{:.1%}",
+    "mql_to_opportunity": "{:.1%}",
+    "win_rate": "{:.1%}",
+    "reps_at_quota_share": "{:.1%}",
+    "lead_response_hours": "{:.1f}",
+    "mean_satisfaction": "{:.3f}",
+    "alignment_index": "{:.1f}",
+}
+
+
+def print_summary(design: str, seed: Any, summary: dict[str, float]) -> None:
+    table = Table(title=f"{design}, seed {seed}")
+    table.add_column("outcome")
+    table.add_column("value", justify="right")
+    for key, fmt in SHOWN.items():
+        table.add_row(key, fmt.format(summary[key]))
+    console.print(table)
+
+
+def print_designs() -> None:
+    table = Table(title="preset designs")
+    table.add_column("design")
+    table.add_column("description")
+    for name, text in sim.designs().items():
+        table.add_row(name, text)
+    console.print(table)
+
+
+def print_design(name: str) -> None:
+    design = sim.get_design(name)
+    values = design.resolved()
+    table = Table(title=f"{design.name}: {design.description}")
+    for col in ("parameter", "kind", "value", "default", "range", "unit", "description"):
+        table.add_column(col, overflow="fold")
+    for spec in sim.params():
+        value = values[spec.name]
+        mark = "" if value == spec.default else " *"
+        table.add_row(
+            spec.name,
+            spec.kind,
+            f"{value}{mark}",
+            str(spec.default),
+            f"{spec.range[0]} .. {spec.range[1]}",
+            spec.unit,
+            spec.description,
+        )
+    console.print(table)
+    for iv in design.interventions:
+        console.print(f"intervention: {iv.to_dict()}")
