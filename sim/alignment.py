@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-import numpy as np
+from sim.metrics import mean
 
 if TYPE_CHECKING:
     from sim.model import TruceModel
@@ -22,21 +22,26 @@ def level(index: float) -> str:
     return next(name for bound, name in LEVELS if index < bound)
 
 
-def items(model: TruceModel) -> dict[str, float]:
-    """The 20 statements as truth values in [0, 1], each read from emergent state."""
+def items(model: TruceModel, accuracy: float | None = None) -> dict[str, float]:
+    """The 20 statements as truth values in [0, 1], each read from emergent state.
+
+    `accuracy` is the marketers' mean targeting accuracy when the caller has it already (the weekly
+    record does); otherwise it is computed here.
+    """
     p, org, hand, fb = model.p, model.org, model.handoff, model.feedback
     reps, marketers = model.salespeople(), model.marketers()
-    trust_sales = float(np.mean([r.trust for r in reps])) if reps else 0.0
-    trust_mkt = float(np.mean([m.trust for m in marketers])) if marketers else 0.0
+    trust_sales = mean([r.trust for r in reps])
+    trust_mkt = mean([m.trust for m in marketers])
     leaving = hand.accepted + hand.leaked
     accepted = hand.accepted / leaving if leaving else 0.0
     sla = hand.sla_met / hand.accepted if hand.accepted and p["lead_sla_hours"] > 0 else 0.0
     qualified = hand.qualified / hand.accepted if hand.accepted else 0.0
-    accuracy = float(np.mean([m.accuracy() for m in marketers])) if marketers else 0.0
+    if accuracy is None:
+        accuracy = mean([m.accuracy() for m in marketers])
     blame = min(1.0, model.blame_events / max(1, len(model.agents)) * 13)
     meet = min(1.0, org.meeting_held / 2)
     attainment = min(1.0, org.team_attainment)
-    morale = float(np.mean([a.morale for a in model.agents])) if len(model.agents) else 0.0
+    morale = mean([a.morale for a in model.agents])
     feedback_rate = fb.reported / fb.resolved if fb.resolved else org.feedback_rate
     return {
         "sales_trusts_marketing": trust_sales,
@@ -62,6 +67,6 @@ def items(model: TruceModel) -> dict[str, float]:
     }
 
 
-def alignment_index(model: TruceModel) -> float:
+def alignment_index(model: TruceModel, accuracy: float | None = None) -> float:
     """Sum of the 20 item scores, each 1 + 4 x truth: 20 (undefined) .. 100 (integrated)."""
-    return float(sum(1 + 4 * min(1.0, max(0.0, v)) for v in items(model).values()))
+    return float(sum(1 + 4 * min(1.0, max(0.0, v)) for v in items(model, accuracy).values()))

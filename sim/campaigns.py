@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -20,27 +21,32 @@ def run_campaigns(model: TruceModel) -> None:
     target = min(1.0, 1.5 * brand_effort / p["marketers"]) * model.budget_factor()
     market.update_brand(min(1.0, target), p["brand_decay"])
     plans = [m.plan_leads() for m in marketers]
-    pools = np.array([int(np.ceil(n / share)) if n else 0 for n, share in plans], dtype=np.int64)
-    aware = np.flatnonzero(market.state == State.AWARE)
-    if not pools.sum() or not aware.size:
+    pools = np.array([math.ceil(n / share) if n else 0 for n, share in plans], dtype=np.int64)
+    aware = (market.state == State.AWARE).nonzero()[0]
+    total = int(np.add.reduce(pools))
+    if not total or not aware.size:
         return
-    if pools.sum() > aware.size:  # a small market runs out of aware accounts
-        pools = np.floor(pools * aware.size / pools.sum()).astype(np.int64)
-    candidates = rng.choice(aware, size=int(pools.sum()), replace=False)
-    start = 0
-    batches = []
-    for marketer, (n, _), size in zip(marketers, plans, pools, strict=True):
-        pool = candidates[start : start + size]
-        start += size
-        if not pool.size:
-            continue
-        scores = marketer.score(market.profile[pool])
-        best = np.argsort(-scores, kind="stable")[: min(n, pool.size)]
-        batches.append((pool[best], np.full(best.size, marketer.unique_id), scores[best]))
-        marketer.leads_made = int(best.size)
-    if batches:
-        chosen, ids, scores = (np.concatenate(parts) for parts in zip(*batches, strict=True))
+    if total > aware.size:  # a small market runs out of aware accounts
+        pools = np.floor(pools * aware.size / total).astype(np.int64)
+        total = int(np.add.reduce(pools))
+    candidates = rng.choice(aware, size=total, replace=False)
+    # Each marketer scores its own slice of the candidates (in order: scoring draws noise) ...
+    profiles = market.profile[candidates]
+    scores = np.empty(candidates.size)
+    ends = pools.cumsum().tolist()
+    for marketer, (n, _), size, end in zip(marketers, plans, pools.tolist(), ends, strict=True):
+        if size:
+            scores[end - size : end] = marketer.score(profiles[end - size : end])
+            marketer.leads_made = min(n, size)
+    # ... and hands over its best `n`: one stable sort by (marketer, -score) instead of one per marketer.
+    owner = np.arange(len(marketers)).repeat(pools)
+    order = np.lexsort((-scores, owner))
+    rank = np.arange(order.size) - (np.asarray(ends) - pools)[owner[order]]
+    best = order[rank < np.array([n for n, _ in plans])[owner[order]]]
+    if best.size:
+        chosen = candidates[best]
+        ids = np.array([m.unique_id for m in marketers], dtype=np.int64)[owner[best]]
         market.state[chosen] = State.LEAD
         market.since[chosen] = model.week
-        model.queue.add(chosen, ids, scores, model.week, Source.MARKETING)
+        model.queue.add(chosen, ids, scores[best], model.week, Source.MARKETING)
         model.leads_generated[Source.MARKETING] += int(chosen.size)

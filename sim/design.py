@@ -29,6 +29,7 @@ class Design:
     description: str = ""
     values: dict[str, Any] = field(default_factory=dict)
     interventions: tuple[Intervention, ...] = ()
+    source: str = ""  # the file it was loaded from, named in error messages
 
     def resolved(self) -> dict[str, Any]:
         """Every parameter's value under this design (defaults overlaid with `values`)."""
@@ -77,6 +78,7 @@ def _parse(raw: dict[str, Any], where: str, default_name: str) -> Design:
         description=str(raw.get("description", "")),
         values=values,
         interventions=interventions,
+        source=where if where.endswith(".toml") else "",
     )
 
 

@@ -11,8 +11,8 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 if TYPE_CHECKING:
-    from sim.agents import Salesperson
     from sim.model import TruceModel
+    from sim.selling import SalesTeam
 
 
 class FeedbackChannel:
@@ -30,7 +30,7 @@ class FeedbackChannel:
     def report(
         self,
         model: TruceModel,
-        reps: list[Salesperson],
+        team: SalesTeam,
         who: np.ndarray,
         accounts: np.ndarray,
         marketers: np.ndarray,
@@ -40,13 +40,14 @@ class FeedbackChannel:
         if not accounts.size:
             return
         f = model.streams["feedback"]
-        prob = np.array([r.feedback_probability() for r in reps])[who]
-        sent = (f.random(accounts.size) < prob) & (marketers >= 0)
-        self.resolved += int(np.count_nonzero(marketers >= 0))
-        self.reported += int(sent.sum())
-        for i in who[sent]:
-            reps[i].reports += 1
-        if sent.any():
+        prob = team.ask_some("feedback_probability", who)
+        known = marketers >= 0
+        sent = (f.random(accounts.size) < prob) & known
+        self.resolved += int(np.count_nonzero(known))
+        reported = int(np.count_nonzero(sent))
+        self.reported += reported
+        team.add_reports(who[sent])
+        if reported:
             due = model.week + model.p["feedback_delay_weeks"]
             self.pending[due].append((marketers[sent], accounts[sent], outcomes[sent]))
 
@@ -61,11 +62,11 @@ class FeedbackChannel:
         self.delivered = int(marketers.size)
         by_id = model.marketers_by_id()
         counts: dict[int, int] = {}
-        for mid in np.unique(marketers):
-            who = by_id.get(int(mid))
+        for mid in sorted(set(marketers.tolist())):
+            who = by_id.get(mid)
             if who is None:  # the marketer has left: the lesson is lost with them
                 continue
             mine = marketers == mid
             who.learn(model.market.profile[accounts[mine]].astype(float), outcomes[mine])
-            counts[int(mid)] = int(mine.sum())
+            counts[mid] = int(np.count_nonzero(mine))
         return counts

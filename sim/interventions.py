@@ -22,7 +22,8 @@ KINDS: dict[str, dict[str, tuple[type, Any, Any, Any]]] = {
     "liaison": {"on": (bool, True, None, None)},
     "leadership_backing": {"level": (float, 1.0, 0.0, 1.0)},
     "switch_design": {"design": (str, "shared_kpis", None, None)},
-    "set": {"param": (str, "", None, None), "value": (float, 0.0, None, None)},
+    # `value` is checked against the named parameter's own spec (type and range).
+    "set": {"param": (str, "", None, None), "value": (object, 0.0, None, None)},
 }
 ROLES = ("marketing", "sales", "service")
 
@@ -57,7 +58,7 @@ class Intervention:
                 )
             typ, _, lo, hi = allowed[name]
             ok = isinstance(value, typ) or (typ is float and isinstance(value, int))
-            ok = ok and not (typ is not bool and isinstance(value, bool))
+            ok = ok and not (typ not in (bool, object) and isinstance(value, bool))
             if ok and lo is not None:
                 ok = lo <= value <= hi
             if not ok:

@@ -10,7 +10,7 @@ from sim.agents import Role
 from sim.design import get_design
 from sim.interventions import Intervention
 from sim.market import Source, State
-from sim.params import params
+from sim.params import spec
 from sim.workforce import hire
 
 if TYPE_CHECKING:
@@ -53,22 +53,25 @@ def _buy_leads(model: TruceModel, iv: Intervention) -> None:
 
 
 def _set(model: TruceModel, name: str, value: object) -> None:
-    from sim.params import spec
-
     model.p[name] = spec(name).check(value)
 
 
 def _switch(model: TruceModel, iv: Intervention) -> None:
     """Adopt another design's levers. The dip that follows comes from mechanisms: relationships
     reset (trust returns halfway to neutral) and the change unsettles people in proportion to how
-    much changed, less with leadership backing; morale, quits and re-learning do the rest."""
-    new = get_design(iv.get("design")).resolved()
-    levers = [s for s in params() if s.kind == "lever" and s.name not in _HEADCOUNT]
+    much changed, less with leadership backing; morale, quits and re-learning do the rest.
+
+    Only the levers the new design file sets change: headcount, budget, CRM and leadership backing
+    are the company's own, not the design's, and stay as they are."""
+    new = get_design(iv.get("design"))
+    levers = [spec(name) for name in new.values if spec(name).kind == "lever"]
+    if not levers:
+        return
     change = np.mean(
-        [abs(float(new[s.name]) - float(model.p[s.name])) / (s.range[1] - s.range[0]) for s in levers]
+        [abs(float(new.values[s.name]) - float(model.p[s.name])) / (s.range[1] - s.range[0]) for s in levers]
     )
     for s in levers:
-        model.p[s.name] = new[s.name]
+        model.p[s.name] = new.values[s.name]
     shock = min(0.3, 1.5 * float(change)) * (1 - 0.6 * model.p["leadership_backing"])
     model.org.change_shock += shock
     for person in model.agents:
@@ -76,8 +79,6 @@ def _switch(model: TruceModel, iv: Intervention) -> None:
         person.morale = max(0.0, person.morale - shock)
     model.org.consistency *= 1 - float(change)
 
-
-_HEADCOUNT = {"marketers", "salespeople", "service_staff", "marketing_budget_week"}
 
 _HANDLERS = {
     "sales_training": _training,

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from sim.market import Source, State, sigmoid
-from sim.selling import open_opportunities
+from sim.selling import SalesTeam, open_opportunities
 
 if TYPE_CHECKING:
     from sim.model import TruceModel
@@ -64,18 +64,19 @@ class LeadQueue:
 
     def add(self, account, marketer, score, week: int, source: Source) -> None:
         n = len(account)
+        marketer = np.asarray(marketer)  # one id for all, or one per lead
         self.account = np.concatenate([self.account, account])
-        self.marketer = np.concatenate([self.marketer, np.broadcast_to(marketer, n)])
+        self.marketer = np.concatenate([self.marketer, marketer.repeat(n) if not marketer.ndim else marketer])
         self.score = np.concatenate([self.score, score])
-        self.created = np.concatenate([self.created, np.full(n, week, dtype=np.int32)])
-        self.source = np.concatenate([self.source, np.full(n, source, dtype=np.int8)])
+        self.created = np.concatenate([self.created, _filled(n, week, np.int32)])
+        self.source = np.concatenate([self.source, _filled(n, source, np.int8)])
 
     def remove(self, keep: np.ndarray) -> None:
         for name in ("account", "marketer", "score", "created", "source"):
             setattr(self, name, getattr(self, name)[keep])
 
 
-def run_handoff(model: TruceModel) -> Handoff:
+def run_handoff(model: TruceModel, team: SalesTeam) -> Handoff:
     """Leads older than the queue limit leak; each other lead is looked at by one salesperson.
 
     A salesperson takes the lead with its own willingness and only while it has free capacity, best
@@ -90,30 +91,30 @@ def run_handoff(model: TruceModel) -> Handoff:
         gone = queue.account[leak]
         market.state[gone] = State.AWARE
         market.since[gone] = week
-        out.leaked = int(leak.sum())
-        out.wait_weeks_sum += float(age[leak].sum())
+        out.leaked = int(np.count_nonzero(leak))
+        out.wait_weeks_sum += float(np.add.reduce(age[leak]))
         model.tally_marketer("leaked", queue.marketer[leak & (queue.source == Source.MARKETING)])
         queue.remove(~leak)
-    reps = model.salespeople()
+    reps = team.reps
     if not len(queue) or not reps:
         return out
     h = model.streams["handoff"]
-    will = np.array([r.willingness() for r in reps])
-    free = np.array([r.free_capacity() for r in reps])
+    will = team.ask("willingness")
+    free = team.ask("free_capacity", np.int64)
     looker = h.integers(len(reps), size=len(queue))
     wants = h.random(len(queue)) < will[looker]
-    cand = np.flatnonzero(wants & (free[looker] > 0))
+    cand = (wants & (free[looker] > 0)).nonzero()[0]
     # Per salesperson, best-scored candidates first, up to free capacity.
     cand = cand[np.lexsort((-queue.score[cand], looker[cand]))]
     who = looker[cand]
-    first = np.searchsorted(who, who, side="left")
+    first = who.searchsorted(who, side="left")
     take = cand[(np.arange(cand.size) - first) < free[who]]
     if not take.size:
         return out
     who = looker[take]
     accounts = queue.account[take]
     waited = (week - queue.created[take]).astype(float)
-    hours = _first_contact_hours(model, reps, who, h=model.streams["response"])
+    hours = _first_contact_hours(model, team, who, h=model.streams["response"])
     out.sla_met = int(np.count_nonzero(hours <= p["lead_sla_hours"])) if p["lead_sla_hours"] else 0
     total_hours = hours + waited * HOURS_PER_WEEK
     fit = market.fit(accounts)
@@ -124,18 +125,20 @@ def run_handoff(model: TruceModel) -> Handoff:
     )
     bought = queue.source[take] == Source.BOUGHT
     qualified = h.random(take.size) < sigmoid(logit)
-    out.accepted, out.qualified = int(take.size), int(qualified.sum())
-    out.wait_weeks_sum += float(waited.sum())
-    out.response_hours_sum = float(hours.sum())
+    out.accepted, out.qualified = int(take.size), int(np.count_nonzero(qualified))
+    out.wait_weeks_sum += float(np.add.reduce(waited))
+    out.response_hours_sum = float(np.add.reduce(hours))
     model.tally_marketer("accepted", queue.marketer[take][~bought])
-    for i, q in zip(who[~bought], qualified[~bought], strict=True):
-        reps[i].learn_from_lead(bool(q))
+    learners = who[~bought].tolist()
+    for i, q in zip(learners, qualified[~bought].tolist(), strict=True):
+        reps[i].learn_from_lead(q)
+    team.touch(learners)
     # Qualified leads become opportunities; the rest return to the aware pool, to be reported on.
     market.state[accounts[~qualified]] = State.AWARE
     market.since[accounts[~qualified]] = week
     model.feedback.report(
         model,
-        reps,
+        team,
         who[~qualified],
         accounts[~qualified],
         queue.marketer[take][~qualified],
@@ -144,7 +147,7 @@ def run_handoff(model: TruceModel) -> Handoff:
     src = np.where(bought, Source.BOUGHT, Source.MARKETING)[qualified]
     open_opportunities(
         model,
-        reps,
+        team,
         who[qualified],
         accounts[qualified],
         src,
@@ -157,13 +160,20 @@ def run_handoff(model: TruceModel) -> Handoff:
     return out
 
 
-def _first_contact_hours(model: TruceModel, reps, who: np.ndarray, h: np.random.Generator):
+def _first_contact_hours(model: TruceModel, team: SalesTeam, who: np.ndarray, h: np.random.Generator):
     """Hours to first contact: exponential around the person's own mean; the SLA caps it when met."""
-    mean = np.array([r.response_hours() for r in reps])[who]
+    mean = team.ask_some("response_hours", who)
     hours = h.exponential(1.0, who.size) * mean
     sla = model.p["lead_sla_hours"]
     if sla > 0:
-        comply = np.array([r.sla_compliance() for r in reps])[who]
+        comply = team.ask_some("sla_compliance", who)
         met = h.random(who.size) < comply
         hours = np.where(met, np.minimum(hours, h.uniform(0.2, sla, who.size)), hours)
     return np.maximum(hours, 0.1)
+
+
+def _filled(n: int, value: int, dtype: type) -> np.ndarray:
+    """`np.full(n, value, dtype)` without its Python-level overhead."""
+    out = np.empty(n, dtype=dtype)
+    out.fill(value)
+    return out

@@ -43,9 +43,27 @@ def sigmoid(x: np.ndarray) -> np.ndarray:
     return 1.0 / (1.0 + np.exp(-x))
 
 
-def forrester_effect(delay_ratio: np.ndarray) -> np.ndarray:
+_DELAY_RATIO = (1.0, 1.5, 2.0, 3.0, 6.0)
+_DELAY_EFFECT = (1.0, 0.75, 0.5, 0.3, 0.15)
+
+
+def forrester_effect(delay_ratio: np.ndarray | float) -> np.ndarray | float:
     """Forrester's delivery-delay multiplier: 1.0 at normal delay, .75 at 1.5x, .5 at 2x, .3 at 3x."""
-    return np.interp(delay_ratio, [1.0, 1.5, 2.0, 3.0, 6.0], [1.0, 0.75, 0.5, 0.3, 0.15])
+    if isinstance(delay_ratio, float):  # one number (every service agent, every week): skip numpy
+        return _interp(delay_ratio, _DELAY_RATIO, _DELAY_EFFECT)
+    return np.interp(delay_ratio, _DELAY_RATIO, _DELAY_EFFECT)
+
+
+def _interp(x: float, xp: tuple[float, ...], fp: tuple[float, ...]) -> float:
+    """`np.interp` for one number, with numpy's own arithmetic (the same result to the last bit)."""
+    if x <= xp[0]:
+        return fp[0] if x == x else x  # NaN stays NaN
+    for j in range(len(xp) - 1):
+        if x < xp[j + 1]:
+            if x == xp[j]:
+                return fp[j]
+            return (fp[j + 1] - fp[j]) / (xp[j + 1] - xp[j]) * (x - xp[j]) + fp[j]
+    return fp[-1] if x == x else x
 
 
 class Market:
@@ -67,6 +85,7 @@ class Market:
         self.marketer = np.full(n, -1, dtype=np.int32)  # marketer whose lead it was, for feedback
         self.source = np.full(n, -1, dtype=np.int8)
         self.p_win = np.zeros(n, dtype=np.float32)
+        self._customers = np.empty(0, dtype=np.int64)
         self.brand = 0.5
         # The initial book: customers are the better-fitting accounts (they bought before).
         fit = self.fit(np.arange(n))
@@ -88,10 +107,22 @@ class Market:
         return int(np.count_nonzero(self.state == state))
 
     def counts(self) -> np.ndarray:
-        return np.bincount(self.state, minlength=len(State))
+        """Accounts per state (one comparison per state is faster than `bincount`'s cast to intp)."""
+        return np.array([np.count_nonzero(self.state == s) for s in range(len(State))], dtype=np.int64)
 
     def customers(self) -> np.ndarray:
-        return np.flatnonzero(self.state == State.CUSTOMER)
+        """Indices of the current customers, ascending (read-only).
+
+        Asked several times a week; the last answer is reused when it is provably still right: as many
+        customers as before, and every one of them still a customer.
+        """
+        is_customer = self.state == State.CUSTOMER
+        last = self._customers
+        if last.size == np.count_nonzero(is_customer) and is_customer[last].all():
+            return last
+        self._customers = is_customer.nonzero()[0]
+        self._customers.flags.writeable = False
+        return self._customers
 
     def word_of_mouth(self, cust: np.ndarray) -> tuple[int, int]:
         """Advocates and detractors: satisfied customers, and dissatisfied or recently churned ones."""
@@ -118,16 +149,21 @@ class Market:
         imitation = p["bass_q"] * (advocates - p["negative_wom_weight"] * detractors) / self.n
         hazard = p["brand_awareness_rate"] * self.brand + (p["bass_p"] + max(imitation, 0)) / 52
         u = rng.random(self.n, dtype=np.float32)
-        unaware = self.state == State.UNAWARE
-        became = unaware & (u < hazard)
-        forgot = (self.state == State.AWARE) & (u > 1 - 0.01)  # un-nurtured awareness fades
-        self.state[became] = State.AWARE
-        self.state[forgot] = State.UNAWARE
-        self.since[became | forgot] = week
+        state, since = self.state, self.since
+        # Few draws pass either threshold: find those first, then check their state.
+        became = (u < hazard).nonzero()[0]
+        became = became[state[became] == State.UNAWARE]
+        forgot = (u > 1 - 0.01).nonzero()[0]  # un-nurtured awareness fades
+        forgot = forgot[state[forgot] == State.AWARE]
+        state[became] = State.AWARE
+        state[forgot] = State.UNAWARE
+        since[became] = week
+        since[forgot] = week
         # Churned accounts return to the pool after their cool-down.
-        back = (self.state == State.CHURNED) & (self.since <= week - p["churn_cooldown_weeks"])
-        self.state[back] = State.UNAWARE
-        self.since[back] = week
+        back = (state == State.CHURNED).nonzero()[0]
+        back = back[since[back] <= week - p["churn_cooldown_weeks"]]
+        state[back] = State.UNAWARE
+        since[back] = week
 
     def serve(self, week: int, cust: np.ndarray, quality_by_server: np.ndarray, focus: float) -> None:
         """Satisfaction follows delivered versus promised value (Oliver's disconfirmation).
@@ -136,10 +172,20 @@ class Market:
         left by an over-promise shrinks only as fast as service delivers.
         """
         quality = quality_by_server[self.server[cust]]
-        target = 0.5 + 0.25 * quality + 0.1 * focus - self.gap[cust]
-        sat = self.satisfaction[cust]
-        self.satisfaction[cust] = np.clip(sat + 0.1 * (target - sat), 0.0, 1.0)
-        self.gap[cust] *= 1.0 - 0.03 * quality
+        gap, sat = self.gap[cust], self.satisfaction[cust]
+        # target = 0.5 + 0.25 * quality + 0.1 * focus - gap; sat += 0.1 * (target - sat), in place
+        move = 0.25 * quality
+        move += 0.5
+        move += 0.1 * focus
+        move -= gap
+        move -= sat
+        move *= 0.1
+        move += sat
+        self.satisfaction[cust] = np.clip(move, 0.0, 1.0, out=move)
+        quality *= -0.03
+        quality += 1.0
+        quality *= gap
+        self.gap[cust] = quality
 
     def churn(self, week: int, cust: np.ndarray, p: dict[str, Any], rng: np.random.Generator) -> np.ndarray:
         """Weekly hazard rising as satisfaction falls; referred customers stay longer. Returns the lost."""
@@ -163,4 +209,4 @@ class Market:
 
 
 def _unit(v: np.ndarray) -> np.ndarray:
-    return v / np.linalg.norm(v)
+    return v / np.sqrt(v.dot(v))  # np.linalg.norm's own arithmetic for a 1-d float array

@@ -20,11 +20,11 @@ from sim.feedback import FeedbackChannel
 from sim.interventions import Intervention
 from sim.leads import LeadQueue, run_handoff
 from sim.market import Market, Source, State
-from sim.metrics import COLUMNS, weekly_metrics
+from sim.metrics import COLUMNS, WeeklyCollector, mean, weekly_metrics
 from sim.organisation import Organisation
 from sim.params import resolve
 from sim.rng import seed_sequence, spawn_streams
-from sim.selling import Selling, close_deals, open_opportunities, prospect, refer
+from sim.selling import SalesTeam, Selling, close_deals, open_opportunities, prospect, refer
 from sim.workforce import Department, new_employee
 
 REFERENCE_BUDGET_PER_MARKETER = 1200.0  # EUR/week at which leads_per_marketer_week is calibrated
@@ -59,7 +59,7 @@ class TruceModel(mesa.Model):
         **params: Any,
     ) -> None:
         self.design = get_design(design)
-        where = f"design '{self.design.name}'"
+        where = self.design.source or f"design '{self.design.name}'"
         if isinstance(weeks, bool) or not isinstance(weeks, int) or weeks < 1:
             raise InputError(f"{where}: weeks = {weeks!r} is invalid (allowed: int >= 1)")
         self.p = resolve({**self.design.values, **params}, where)
@@ -93,7 +93,7 @@ class TruceModel(mesa.Model):
         self._reset_week()
         self._populate()
         self._reset_week()
-        self.datacollector = mesa.DataCollector(
+        self.datacollector = WeeklyCollector(
             model_reporters={name: partial(_read, name=name) for name in COLUMNS}
         )
 
@@ -118,6 +118,7 @@ class TruceModel(mesa.Model):
         self.quota = plan / p["salespeople"]
         # Leads and deals in flight.
         reps = self.salespeople()
+        team = SalesTeam(self, reps)
         aware = np.flatnonzero(market.state == State.AWARE)
         fit = market.fit(aware)
         best = aware[np.argsort(-fit + rng.normal(0, 0.3, aware.size))]
@@ -125,7 +126,7 @@ class TruceModel(mesa.Model):
         who = np.repeat(np.arange(len(reps)), 5)[:n_opp]
         open_opportunities(
             self,
-            reps,
+            team,
             who,
             best[:n_opp],
             np.full(n_opp, Source.SELF),
@@ -155,11 +156,17 @@ class TruceModel(mesa.Model):
 
     def register_agent(self, agent: Employee) -> None:
         super().register_agent(agent)
-        self._roster = None
+        if self._roster is not None:  # the newest id sorts last; lists are replaced, never mutated
+            for key in (agent.role, None):
+                self._roster[key] = [*self._roster[key], agent]
 
     def deregister_agent(self, agent: Employee) -> None:
         super().deregister_agent(agent)
-        self._roster = None
+        if self._roster is not None:
+            for key in (agent.role, None):
+                people = self._roster[key]
+                i = people.index(agent)
+                self._roster[key] = people[:i] + people[i + 1 :]
 
     def salespeople(self) -> list[Salesperson]:
         return self.agents_by_role(Role.SALES)  # type: ignore[return-value]
@@ -216,21 +223,22 @@ class TruceModel(mesa.Model):
         for person in everyone:
             person.begin_week()
             person.attend_meetings()
-        self.org.meeting_held = float(np.mean([a.meeting_hours for a in everyone])) if everyone else 0.0
+        self.org.meeting_held = mean([a.meeting_hours for a in everyone])
         campaigns.run_campaigns(self)  # 1. brand and demand generation
         cust = market.customers()  # 2. word of mouth
         advocates, detractors = market.word_of_mouth(cust)
         self.detractor_share = detractors / max(1, advocates + detractors + cust.size)
         market.spread_awareness(self.week, p, (advocates, detractors), self.streams["awareness"])
-        reps = self.salespeople()
-        refer(self, reps, advocates)
-        self.handoff = run_handoff(self)  # 3. hand-off
-        prospect(self, reps)
+        team = SalesTeam(self, self.salespeople())
+        refer(self, team, advocates)
+        self.handoff = run_handoff(self, team)  # 3. hand-off
+        prospect(self, team)
         servers = self.service_staff()
         capacity = sum(s.capacity() for s in servers)
-        load = float(market.service_load(self.week, cust, 1).sum()) if cust.size else 0.0
+        served = cust[market.server[cust] >= 0]
+        load = float(market.service_load(self.week, served, 1).sum()) if served.size else 0.0
         delivery = max(1.0, load / capacity) if capacity > 0 else 6.0
-        close_deals(self, reps, delivery)  # 4. selling
+        close_deals(self, team, delivery)  # 4. selling
         self.quality = people.serve(self, servers)  # 5. onboarding and service
         cust = market.customers()
         self.lost = market.churn(self.week, cust, p, self.streams["churn"])  # 6. churn
@@ -241,7 +249,7 @@ class TruceModel(mesa.Model):
         self.blame_events = conflict.blame(self)  # 8. conflict
         people.review(self)  # 9. people
         self.metrics = weekly_metrics(self)  # 10. accounting, 11. alignment
-        self.metrics["alignment_index"] = alignment_index(self)
+        self.metrics["alignment_index"] = alignment_index(self, self.metrics["targeting_accuracy"])
         self.datacollector.collect(self)
         self._reset_week()
         if self.week >= self.weeks:

@@ -24,6 +24,10 @@ def serve(model: TruceModel, servers: list[ServiceAgent]) -> np.ndarray:
     market = model.market
     cust = market.customers()
     size = model.agent_id_counter + 2
+    orphans = cust[market.server[cust] < 0]
+    if orphans.size and servers:  # customers left without a server go to someone on the team
+        ids = np.array([s.unique_id for s in servers], dtype=np.int32)
+        market.server[orphans] = ids[model.streams["service"].integers(len(ids), size=orphans.size)]
     served = cust[market.server[cust] >= 0]
     load = market.service_load(model.week, served, size)
     gaps = np.bincount(market.server[served], weights=market.gap[served] > 0.05, minlength=size)

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from sim.errors import InputError
+
 #: The processes with a stream of their own. Append only: reordering changes every seed's results.
 STREAMS = (
     "init",
@@ -32,11 +34,13 @@ STREAMS = (
 def seed_sequence(rng: int | np.random.SeedSequence | None) -> np.random.SeedSequence:
     """The run's root `SeedSequence` from an int, a `SeedSequence`, or None (fresh entropy)."""
     if isinstance(rng, np.random.SeedSequence):
-        return rng
+        # A copy: spawning mutates a SeedSequence, and the caller's object must give the same run
+        # every time it is reused (e.g. one seed object passed to every design).
+        return np.random.SeedSequence(rng.entropy, spawn_key=rng.spawn_key, pool_size=rng.pool_size)
     if rng is None:
         return np.random.SeedSequence()
     if isinstance(rng, bool) or not isinstance(rng, int | np.integer) or rng < 0:
-        raise TypeError(f"rng must be a non-negative int, a SeedSequence or None, not {rng!r}")
+        raise InputError(f"seed = {rng!r} is invalid (allowed: int >= 0, a SeedSequence, or None)")
     return np.random.SeedSequence(int(rng))
 
 

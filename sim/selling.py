@@ -22,6 +22,67 @@ if TYPE_CHECKING:
 REFERRAL_VALUE = 1.16  # referred customers are worth >= 16% more (Schmitt, Skiera & Van den Bulte 2011)
 
 
+class SalesTeam:
+    """This week's salespeople, slot `i` being `reps[i]`, with what the selling mechanisms ask of them.
+
+    Built once a step, after everyone's `begin_week` (which fixes productivity for the week). During
+    selling, a salesperson's answers depend on their own state and on levers and organisation that stay
+    fixed until the step ends, so each question is put to the whole team once and afterwards only to
+    people whose state has changed since (`touch`).
+    """
+
+    def __init__(self, model: TruceModel, reps: list[Salesperson]) -> None:
+        self.reps = reps
+        self.ids = np.array([r.unique_id for r in reps], dtype=np.int32)
+        self.slot_of = np.full(model.agent_id_counter + 2, -1)  # agent id -> slot; -1 for anyone else
+        self.slot_of[self.ids] = np.arange(len(reps))
+        self.productivity = np.array([r.productivity() for r in reps], dtype=np.float64)
+        self._answers: dict[str, tuple[np.ndarray, set[int]]] = {}
+
+    def __len__(self) -> int:
+        return len(self.reps)
+
+    def ask(self, method: str, dtype: type = np.float64) -> np.ndarray:
+        """`rep.<method>()` of every salesperson, as an array by slot."""
+        known = self._answers.get(method)
+        if known is None:
+            values = np.array([getattr(r, method)() for r in self.reps], dtype=dtype)
+        else:
+            values, stale = known
+            for i in stale:
+                values[i] = getattr(self.reps[i], method)()
+        self._answers[method] = (values, set())
+        return values.copy()
+
+    def ask_some(self, method: str, slots: np.ndarray) -> np.ndarray:
+        """`reps[i].<method>()` for each entry `i` of `slots`, asking each person once."""
+        asked = np.zeros(len(self.reps), dtype=bool)
+        asked[slots] = True
+        values = np.zeros(len(self.reps))
+        for i in asked.nonzero()[0].tolist():
+            values[i] = getattr(self.reps[i], method)()
+        return values[slots]
+
+    def touch(self, slots: list[int]) -> None:
+        """Mark people whose state changed: their next answers are asked afresh."""
+        for _values, stale in self._answers.values():
+            stale.update(slots)
+
+    def add_open(self, who: np.ndarray, step: int) -> None:
+        """One more (`step` = 1) or one fewer (-1) open opportunity per entry of `who`."""
+        slots = who.tolist()
+        for i in slots:
+            self.reps[i].open += step
+        self.touch(slots)
+
+    def add_reports(self, who: np.ndarray) -> None:
+        """One more feedback report written per entry of `who`."""
+        slots = who.tolist()
+        for i in slots:
+            self.reps[i].reports += 1
+        self.touch(slots)
+
+
 @dataclass
 class Selling:
     """What selling did this week (counts for the weekly record)."""
@@ -37,19 +98,19 @@ class Selling:
 
 def open_opportunities(
     model: TruceModel,
-    reps: list[Salesperson],
+    team: SalesTeam,
     who: np.ndarray,
     accounts: np.ndarray,
     source: np.ndarray,
     marketer: np.ndarray,
     waited: np.ndarray,
 ) -> None:
-    """Make `accounts` opportunities owned by `reps[who]`, fixing their win chance at qualification."""
+    """Make `accounts` opportunities owned by `team.reps[who]`, fixing their win chance at qualification."""
     if not accounts.size:
         return
     p, market, org = model.p, model.market, model.org
     fit = market.fit(accounts)
-    prod = np.array([r.productivity() for r in reps])[who]
+    prod = team.productivity[who]
     complexity = p["market_complexity"]
     logit = (
         math.log(p["win_odds"])
@@ -64,32 +125,31 @@ def open_opportunities(
     market.state[accounts] = State.OPPORTUNITY
     market.since[accounts] = model.week
     market.p_win[accounts] = sigmoid(logit)
-    market.owner[accounts] = np.array([r.unique_id for r in reps], dtype=np.int32)[who]
+    market.owner[accounts] = team.ids[who]
     market.source[accounts] = source
     market.marketer[accounts] = marketer
-    for i in who:
-        reps[i].open += 1
+    team.add_open(who, 1)
     model.selling.created += int(accounts.size)
     model.selling.created_marketing += int(np.count_nonzero(source == Source.MARKETING))
 
 
-def prospect(model: TruceModel, reps: list[Salesperson]) -> None:
+def prospect(model: TruceModel, team: SalesTeam) -> None:
     """Salespeople source their own opportunities with whatever capacity marketing leads left free."""
     s, market = model.streams["selling"], model.market
-    pool = np.flatnonzero(market.state <= State.AWARE)
+    pool = (market.state <= State.AWARE).nonzero()[0]
     rate = model.p["self_sourced_per_rep_week"]
-    wants = s.poisson([2 * rate * r.effort() * r.productivity() for r in reps])
-    n = np.minimum(wants, [r.free_capacity() for r in reps])
-    total = int(n.sum())
+    wants = s.poisson(2 * rate * team.ask("effort") * team.productivity)
+    n = np.minimum(wants, team.ask("free_capacity", np.int64))
+    total = int(np.add.reduce(n))
     if not total or pool.size < total:
         return
     accounts = s.choice(pool, size=total, replace=False)
-    who = np.repeat(np.arange(len(reps)), n)
+    who = np.arange(len(team)).repeat(n)
     good = s.random(total) < market.fit(accounts)  # talking to them shows who really fits
-    k = int(good.sum())
+    k = int(np.count_nonzero(good))
     open_opportunities(
         model,
-        reps,
+        team,
         who[good],
         accounts[good],
         np.full(k, Source.SELF),
@@ -98,23 +158,23 @@ def prospect(model: TruceModel, reps: list[Salesperson]) -> None:
     )
 
 
-def refer(model: TruceModel, reps: list[Salesperson], advocates: int) -> None:
+def refer(model: TruceModel, team: SalesTeam, advocates: int) -> None:
     """Advocates bring referred accounts straight to a salesperson with room for them."""
     p, market, w = model.p, model.market, model.streams["wom"]
     rate = p["referral_rate"] / 52 * advocates * (1 + p["marketing_existing_focus"])
     n = int(w.poisson(rate))
-    free = np.array([r.free_capacity() for r in reps]) if reps else np.zeros(0)
-    pool = np.flatnonzero(market.state <= State.AWARE)
-    n = min(n, int(free.sum()), pool.size)
+    free = team.ask("free_capacity", np.int64)
+    pool = (market.state <= State.AWARE).nonzero()[0]
+    n = min(n, int(np.add.reduce(free)), pool.size)
     if n <= 0:
         return
     accounts = w.choice(pool, size=n, replace=False)
-    who = w.choice(np.repeat(np.arange(len(reps)), free), size=n, replace=False)
+    who = w.choice(np.arange(len(team)).repeat(free), size=n, replace=False)
     market.referred[accounts] = True
     model.selling.referrals += n
     open_opportunities(
         model,
-        reps,
+        team,
         who,
         accounts,
         np.full(n, Source.REFERRAL),
@@ -123,33 +183,32 @@ def refer(model: TruceModel, reps: list[Salesperson], advocates: int) -> None:
     )
 
 
-def close_deals(model: TruceModel, reps: list[Salesperson], delivery_ratio: float) -> None:
+def close_deals(model: TruceModel, team: SalesTeam, delivery_ratio: float) -> None:
     """Opportunities reach a decision at the owner's pace; over-promising lifts the odds of winning."""
     p, market, week, s = model.p, model.market, model.week, model.streams["selling"]
     u_resolve = s.random(market.n, dtype=np.float32)
     u_win = s.random(market.n, dtype=np.float32)
     u_promise = s.random(market.n, dtype=np.float32)
-    opps = np.flatnonzero(market.state == State.OPPORTUNITY)
-    if not opps.size or not reps:
+    opps = (market.state == State.OPPORTUNITY).nonzero()[0]
+    if not opps.size or not len(team):
         return
-    index = np.full(model.agent_id_counter + 2, -1)
-    index[[r.unique_id for r in reps]] = np.arange(len(reps))
-    slot = index[market.owner[opps]]
-    effort = np.array([r.effort() for r in reps] + [0.0])[slot]
+    reps = team.reps
+    slot = team.slot_of[market.owner[opps]]
+    effort = np.concatenate([team.ask("effort"), [0.0]])[slot]
     due = u_resolve[opps] < effort / p["sales_cycle_weeks"]
     opps, slot = opps[due], slot[due]
     if not opps.size:
         return
-    promise = u_promise[opps] < np.array([r.overpromise_probability() for r in reps])[slot]
+    promise = u_promise[opps] < team.ask_some("overpromise_probability", slot)
     logit = np.log(market.p_win[opps] / (1 - market.p_win[opps]))
     logit += promise * p["overpromise_lift"] + math.log(forrester_effect(delivery_ratio))
     won = u_win[opps] < sigmoid(logit)
     sell = model.selling
-    sell.won += int(won.sum())
-    sell.lost += int((~won).sum())
-    sell.overpromises += int(promise.sum())
-    for i in slot:
-        reps[i].open -= 1
+    n_won = int(np.count_nonzero(won))
+    sell.won += n_won
+    sell.lost += won.size - n_won
+    sell.overpromises += int(np.count_nonzero(promise))
+    team.add_open(slot, -1)
     # Losses go back to the aware pool; wins become customers.
     lost = opps[~won]
     market.state[lost] = State.AWARE
@@ -158,9 +217,10 @@ def close_deals(model: TruceModel, reps: list[Salesperson], delivery_ratio: floa
     wins = opps[won]
     market.value[wins] *= np.where(market.referred[wins], REFERRAL_VALUE, 1.0).astype(np.float32)
     values = market.value[wins]
-    for i, v in zip(slot[won], values, strict=True):
-        reps[i].bookings += float(v)
-    sell.bookings += float(values.sum())
+    for i, v in zip(slot[won].tolist(), values.tolist(), strict=True):
+        reps[i].bookings += v
+    team.touch(slot[won].tolist())
+    sell.bookings += float(np.add.reduce(values))
     market.state[wins] = State.CUSTOMER
     market.since[wins] = week
     market.satisfaction[wins] = 0.72
@@ -170,6 +230,6 @@ def close_deals(model: TruceModel, reps: list[Salesperson], delivery_ratio: floa
         market.server[wins] = model.streams["service"].choice(servers, size=wins.size)
     mkt = market.source[opps] == Source.MARKETING
     model.feedback.report(
-        model, reps, slot[mkt], opps[mkt], market.marketer[opps[mkt]], won[mkt].astype(float)
+        model, team, slot[mkt], opps[mkt], market.marketer[opps[mkt]], won[mkt].astype(float)
     )
     market.owner[opps] = -1

@@ -57,7 +57,7 @@ def consider_quitting(model: TruceModel) -> None:
     """Every person weighs quitting this week; leavers open a vacancy and hand their work over."""
     q, hiring = model.streams["quits"], model.streams["hiring"]
     people = model.everyone()
-    u = q.random(len(people))
+    u = q.random(len(people)).tolist()
     for person, draw in zip(people, u, strict=True):
         if draw < person.quit_hazard():
             dept = model.departments[person.role]
@@ -75,10 +75,10 @@ def _hand_over(model: TruceModel, person: Employee) -> None:
     field_ = {Role.SALES: market.owner, Role.SERVICE: market.server}.get(person.role)
     if field_ is None:
         return
-    mine = np.flatnonzero(field_ == person.unique_id)
-    colleagues = [a for a in model.agents_by_role(person.role) if a is not person]
+    mine = (field_ == person.unique_id).nonzero()[0]
     if not mine.size:
         return
+    colleagues = [a for a in model.agents_by_role(person.role) if a is not person]
     if not colleagues:
         if person.role is Role.SALES:  # nobody left to sell: the deals go cold
             market.state[mine] = State.AWARE
@@ -89,7 +89,7 @@ def _hand_over(model: TruceModel, person: Employee) -> None:
     ids = np.array([c.unique_id for c in colleagues], dtype=np.int32)
     field_[mine] = ids[pick]
     if person.role is Role.SALES:
-        for i in pick:
+        for i in pick.tolist():
             colleagues[i].open += 1
 
 
