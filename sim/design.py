@@ -62,10 +62,10 @@ def _parse(raw: dict[str, Any], where: str, default_name: str) -> Design:
         for name, value in entries.items():
             p = spec(name, f"{where} [{table}]")
             if p.kind != kind:
-                raise InputError(
-                    f"{where}: '{name}' is an {p.kind}, so it belongs in "
-                    f"[{'levers' if p.kind == 'lever' else 'uncertainties'}], not [{table}]"
+                what, home = (
+                    ("a lever", "levers") if p.kind == "lever" else ("an uncertainty", "uncertainties")
                 )
+                raise InputError(f"{where}: '{name}' is {what}, so it belongs in [{home}], not [{table}]")
             values[name] = p.check(value, f"{where} [{table}]")
     items = raw.get("interventions", [])
     if not isinstance(items, list):

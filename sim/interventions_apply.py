@@ -10,7 +10,7 @@ from sim.agents import Role
 from sim.design import get_design
 from sim.interventions import Intervention
 from sim.market import Source, State
-from sim.params import spec
+from sim.params import check_combination, spec
 from sim.workforce import hire
 
 if TYPE_CHECKING:
@@ -53,7 +53,10 @@ def _buy_leads(model: TruceModel, iv: Intervention) -> None:
 
 
 def _set(model: TruceModel, name: str, value: object) -> None:
-    model.p[name] = spec(name).check(value)
+    """Change one parameter; nothing changes if the result is invalid (alone or with the others)."""
+    new = {**model.p, name: spec(name).check(value)}
+    check_combination(new, f"intervention set {name}")
+    model.p[name] = new[name]
 
 
 def _switch(model: TruceModel, iv: Intervention) -> None:
@@ -70,6 +73,7 @@ def _switch(model: TruceModel, iv: Intervention) -> None:
     change = np.mean(
         [abs(float(new.values[s.name]) - float(model.p[s.name])) / (s.range[1] - s.range[0]) for s in levers]
     )
+    check_combination({**model.p, **{s.name: new.values[s.name] for s in levers}}, f"switch to {new.name}")
     for s in levers:
         model.p[s.name] = new.values[s.name]
     shock = min(0.3, 1.5 * float(change)) * (1 - 0.6 * model.p["leadership_backing"])

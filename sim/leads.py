@@ -43,6 +43,7 @@ class Handoff:
 
     accepted: int = 0
     leaked: int = 0
+    leaked_bought: int = 0
     wait_weeks_sum: float = 0.0
     response_hours_sum: float = 0.0
     qualified: int = 0
@@ -92,8 +93,11 @@ def run_handoff(model: TruceModel, team: SalesTeam) -> Handoff:
         market.state[gone] = State.AWARE
         market.since[gone] = week
         out.leaked = int(np.count_nonzero(leak))
+        out.leaked_bought = int(np.count_nonzero(leak & (queue.source == Source.BOUGHT)))
         out.wait_weeks_sum += float(np.add.reduce(age[leak]))
-        model.tally_marketer("leaked", queue.marketer[leak & (queue.source == Source.MARKETING)])
+        leaked_from = queue.marketer[leak & (queue.source == Source.MARKETING)]
+        model.tally_marketer("leaked", leaked_from)
+        model.lead_flow["leaked"].update(leaked_from.tolist())
         queue.remove(~leak)
     reps = team.reps
     if not len(queue) or not reps:
@@ -128,7 +132,10 @@ def run_handoff(model: TruceModel, team: SalesTeam) -> Handoff:
     out.accepted, out.qualified = int(take.size), int(np.count_nonzero(qualified))
     out.wait_weeks_sum += float(np.add.reduce(waited))
     out.response_hours_sum = float(np.add.reduce(hours))
-    model.tally_marketer("accepted", queue.marketer[take][~bought])
+    from_marketer = queue.marketer[take][~bought]
+    model.tally_marketer("accepted", from_marketer)
+    rep_ids = [reps[i].unique_id for i in who[~bought].tolist()]
+    model.lead_flow["accepted"].update(zip(from_marketer.tolist(), rep_ids, strict=True))
     learners = who[~bought].tolist()
     for i, q in zip(learners, qualified[~bought].tolist(), strict=True):
         reps[i].learn_from_lead(q)

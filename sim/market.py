@@ -73,6 +73,7 @@ class Market:
         n = p["accounts"]
         self.n = n
         self.taste = _unit(rng.normal(size=FEATURES))
+        self.initial_taste = self.taste.copy()  # what the trade's textbooks teach new hires
         self.profile = rng.normal(size=(n, FEATURES)).astype(np.float32)
         self.value = (p["deal_value_mean"] * rng.lognormal(-0.18, 0.6, n)).astype(np.float32)
         self.state = np.zeros(n, dtype=np.int8)

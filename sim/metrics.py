@@ -53,6 +53,7 @@ COLUMNS = (
     "alignment_index",
     # Beyond the contract: what the loss account, validation and the dashboard need.
     "leads_bought",
+    "leads_leaked_bought",
     "opportunities_created_marketing",
     "leads_qualified",
     "bookings",
@@ -179,6 +180,7 @@ def weekly_metrics(model: TruceModel) -> dict[str, float]:
         "targeting_accuracy": mean([m.accuracy() for m in marketers]),
         "reps_at_quota_share": model.quarter["last_share"],
         "leads_bought": model.leads_generated[Source.BOUGHT],
+        "leads_leaked_bought": hand.leaked_bought,
         "opportunities_created_marketing": sell.created_marketing,
         "leads_qualified": hand.qualified,
         "bookings": sell.bookings,
@@ -193,7 +195,10 @@ def weekly_metrics(model: TruceModel) -> dict[str, float]:
         "brand": market.brand,
         "message_consistency": org.consistency,
         "training_gain": mean([r.training_gain for r in reps]),
-        "coordination_cost": coordination + managers,
+        # Meeting time is paid within salaries; it is shown here as what coordination takes from work.
+        "coordination_cost": coordination
+        + managers
+        + model.org.meeting_held * headcount / 40 * p["salary_week"],
     }
     for state, column in _STATE_COLUMNS:
         out[column] = counts[state]
@@ -223,7 +228,11 @@ def summary(weekly: pd.DataFrame) -> dict[str, float]:
         "sales_turnover_annual": annual("quits_sales", "headcount_sales"),
         "marketing_turnover_annual": annual("quits_marketing", "headcount_marketing"),
         "service_turnover_annual": annual("quits_service", "headcount_service"),
-        "lead_leakage_share": _ratio(w["leads_leaked"].sum(), w["leads_generated"].sum()),
+        # Marketing's own leads only: bought leads leak at their own rate (validation compares them).
+        "lead_leakage_share": _ratio(
+            (w["leads_leaked"] - w["leads_leaked_bought"]).sum(),
+            (w["leads_generated"] - w["leads_bought"]).sum(),
+        ),
         "mql_to_opportunity": _ratio(
             w["opportunities_created_marketing"].sum(),
             (w["leads_generated"] - w["leads_bought"]).sum(),
@@ -242,4 +251,29 @@ def summary(weekly: pd.DataFrame) -> dict[str, float]:
         "blame_events_annual": _ratio(w["blame_events"].sum(), years),
         "referrals": float(weekly["referrals"].sum()),
     }
+    # Whole-run totals of the flows the loss account prices (experiments compares them across designs).
+    for flow in _TOTALS:
+        out[f"{flow}_total"] = float(weekly[flow].sum())
     return out
+
+
+#: Flows summed over the whole run into `<name>_total` summary entries.
+_TOTALS = (
+    "revenue_new",
+    "revenue_recurring",
+    "costs",
+    "leads_generated",
+    "leads_bought",
+    "leads_accepted",
+    "leads_leaked",
+    "opportunities_created",
+    "deals_won",
+    "deals_lost",
+    "churned",
+    "referrals",
+    "sales_capacity_fte",
+    "vacancies_sales",
+    "hires_sales",
+    "quits_sales",
+    "coordination_cost",
+)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from collections import defaultdict
+from collections import Counter, defaultdict
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -86,6 +86,9 @@ class TruceModel(mesa.Model):
         self.feedback = FeedbackChannel()
         self.selling = Selling()
         self.departments = {role: Department(role) for role in Role}
+        # Who passed leads to whom since the start (the dashboard's hand-off network):
+        # accepted[(marketer id, salesperson id)] and leaked[marketer id], marketing leads only.
+        self.lead_flow: dict[str, Counter] = {"accepted": Counter(), "leaked": Counter()}
         self.year_bookings = 0.0
         self.year_rep_weeks = 0
         self._marketer_tally: dict[str, np.ndarray] = {}
@@ -132,6 +135,7 @@ class TruceModel(mesa.Model):
             np.full(n_opp, Source.SELF),
             np.full(n_opp, -1, dtype=np.int32),
             np.zeros(n_opp),
+            going_concern=True,
         )
         marketers = self.marketers()
         n_leads = min(best.size - n_opp, 4 * len(marketers))

@@ -14,6 +14,7 @@ if TYPE_CHECKING:
     from sim.model import TruceModel
 
 REFERENCE_SPAN = 8.0  # people one manager can coach and back fully (rationale: common span norms)
+OVERLAY_REACH = 15.0  # people whose customer process one overlay manager can own (rationale: 2 spans)
 
 
 class Organisation:
@@ -46,8 +47,10 @@ class Organisation:
         self.support = 0.5 * backing + 0.5 * self.attention - self.change_shock
         self.change_shock *= 1.0 - 0.05 * (1 + 2 * backing)
         # Le Meunier-FitzHugh et al. 2011: backing strongly reduces conflict; shared rewards do not.
+        coverage = self.process_coverage()
         self.damping = (
             (1 - 0.6 * backing)
+            * (1 - 0.3 * coverage)
             * (1 - 0.6 * self.liaison_strength)
             * (1 - 0.4 * p["integration"])
             * (1 - 0.2 * self.attention)
@@ -58,14 +61,23 @@ class Organisation:
             + 0.4 * p["integration"]
             + 0.3 * self.feedback_rate
             + 0.2 * self.liaison_strength
+            + 0.3 * coverage
         )
         complexity = p["market_complexity"]
         self.consistency += 0.05 * restore * (1 - self.consistency)
         self.consistency -= 0.03 * complexity * self.consistency
 
     def orientation_diversity(self) -> float:
-        """How far marketing's horizon stands from sales' quarter (Homburg & Jensen 2007)."""
-        return min(1.0, max(0.0, (self.model.p["marketing_horizon_weeks"] - 13) / 39))
+        """How far marketing's horizon stands from sales' quarter, kept only as far as the two stay
+        separate units: one head and one goal absorb the tension (Homburg & Jensen 2007)."""
+        p = self.model.p
+        gap = min(1.0, max(0.0, (p["marketing_horizon_weeks"] - 13) / 39))
+        return gap * (1 - 0.5 * p["integration"])
+
+    def process_coverage(self) -> float:
+        """Share of the staff whose customer process an overlay manager actually owns
+        (one process owner can cover about `OVERLAY_REACH` people)."""
+        return min(1.0, self.model.p["overlay_managers"] * OVERLAY_REACH / max(1, self.model.headcount()))
 
     def overhead_managers(self) -> float:
         """Manager-equivalents paid for coordination: line managers, overlay, liaison."""

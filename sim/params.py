@@ -114,7 +114,11 @@ def spec(name: str, where: str = "") -> ParamSpec:
         import difflib
 
         close = difflib.get_close_matches(name, list(_registry()), n=3)
-        hint = f" (did you mean {', '.join(close)}?)" if close else ""
+        hint = (
+            f" (did you mean {', '.join(close)}?)"
+            if close
+            else " (no parameter has a similar name; `truce designs siloed` lists them all)"
+        )
         prefix = f"{where}: " if where else ""
         raise InputError(f"{prefix}unknown parameter '{name}'{hint}") from None
 
@@ -125,8 +129,24 @@ def defaults() -> dict[str, Any]:
 
 
 def resolve(values: dict[str, Any], where: str = "") -> dict[str, Any]:
-    """Defaults overlaid with `values`, each checked against its spec."""
+    """Defaults overlaid with `values`, each checked against its spec and against the others."""
     resolved = defaults()
     for name, value in values.items():
         resolved[name] = spec(name, where).check(value, where)
+    check_combination(resolved, where)
     return resolved
+
+
+def check_combination(values: dict[str, Any], where: str = "") -> None:
+    """Reject values that are each in range but impossible together.
+
+    Pay is split into individual commission, a shared bonus and a retention bonus: the two bonus
+    shares cannot exceed the whole of variable pay.
+    """
+    shared, retention = values["shared_bonus_share"], values["retention_bonus_share"]
+    if shared + retention > 1.0 + 1e-12:
+        prefix = f"{where}: " if where else ""
+        raise InputError(
+            f"{prefix}shared_bonus_share + retention_bonus_share = {shared} + {retention} = "
+            f"{shared + retention:g} is invalid (allowed: sum <= 1, the whole of variable pay)"
+        )

@@ -57,6 +57,8 @@ def exchange_feedback(model: TruceModel) -> None:
         )
     for rep in model.salespeople():
         rep.update_trust(rep.perceived)
+    for agent in model.service_staff():  # service trusts sales as far as sales' promises hold
+        agent.update_trust(1 - min(1.0, 2 * agent.gap_share))
 
 
 def review(model: TruceModel) -> None:

@@ -28,6 +28,7 @@ STREAMS = (
     "hiring",
     "interventions",
     "mesa",
+    "closing",
 )
 
 

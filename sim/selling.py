@@ -104,24 +104,21 @@ def open_opportunities(
     source: np.ndarray,
     marketer: np.ndarray,
     waited: np.ndarray,
+    *,
+    going_concern: bool = False,
 ) -> None:
-    """Make `accounts` opportunities owned by `team.reps[who]`, fixing their win chance at qualification."""
+    """Make `accounts` opportunities owned by `team.reps[who]`, fixing their win chance at qualification.
+
+    The deals already in flight at week 0 (`going_concern`) were qualified before any design took
+    effect, so their chance depends on the account alone: every design starts from the same company.
+    """
     if not accounts.size:
         return
-    p, market, org = model.p, model.market, model.org
+    p, market = model.p, model.market
     fit = market.fit(accounts)
-    prod = team.productivity[who]
-    complexity = p["market_complexity"]
-    logit = (
-        math.log(p["win_odds"])
-        + np.log(fit / (1 - fit))
-        + 0.8 * (prod - 1)
-        + 1.5 * complexity * (org.consistency - 0.6)
-        + p["orientation_value"] * org.orientation_diversity()
-        - 0.5 * waited / p["lead_shelf_life_weeks"]
-        - 2.0 * model.detractor_share
-        + np.where(source == Source.REFERRAL, 0.5, 0.0)
-    )
+    logit = math.log(p["win_odds"]) + np.log(fit / (1 - fit))
+    if not going_concern:
+        logit = logit + _context_log_odds(model, team, who, source, waited)
     market.state[accounts] = State.OPPORTUNITY
     market.since[accounts] = model.week
     market.p_win[accounts] = sigmoid(logit)
@@ -131,6 +128,23 @@ def open_opportunities(
     team.add_open(who, 1)
     model.selling.created += int(accounts.size)
     model.selling.created_marketing += int(np.count_nonzero(source == Source.MARKETING))
+
+
+def _context_log_odds(
+    model: TruceModel, team: SalesTeam, who: np.ndarray, source: np.ndarray, waited: np.ndarray
+) -> np.ndarray:
+    """What the organisation adds to an opportunity's odds beyond the account's own fit."""
+    p, org = model.p, model.org
+    prod = team.productivity[who]
+    complexity = p["market_complexity"]
+    return (
+        0.8 * (prod - 1)
+        + 1.5 * complexity * (org.consistency - 0.6)
+        + p["orientation_value"] * org.orientation_diversity()
+        - 0.5 * waited / p["lead_shelf_life_weeks"]
+        - 2.0 * model.detractor_share
+        + np.where(source == Source.REFERRAL, 0.5, 0.0)
+    )
 
 
 def prospect(model: TruceModel, team: SalesTeam) -> None:
@@ -185,7 +199,7 @@ def refer(model: TruceModel, team: SalesTeam, advocates: int) -> None:
 
 def close_deals(model: TruceModel, team: SalesTeam, delivery_ratio: float) -> None:
     """Opportunities reach a decision at the owner's pace; over-promising lifts the odds of winning."""
-    p, market, week, s = model.p, model.market, model.week, model.streams["selling"]
+    p, market, week, s = model.p, model.market, model.week, model.streams["closing"]
     u_resolve = s.random(market.n, dtype=np.float32)
     u_win = s.random(market.n, dtype=np.float32)
     u_promise = s.random(market.n, dtype=np.float32)

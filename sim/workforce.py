@@ -47,7 +47,9 @@ def new_employee(
     morale = float(np.clip(rng.normal(0.62, 0.08), 0.2, 1.0)) if morale is None else morale
     cls = AGENT_TYPES[role]
     if cls is Marketer:
-        taste = model.market.taste
+        # New hires know the market as it was taught, not as it has drifted since: only feedback
+        # from sales brings their scoring up to date.
+        taste = model.market.initial_taste
         scoring = 0.6 * taste + 0.8 * _unit(rng.normal(size=FEATURES))  # cos ~ 0.6 to the truth
         return Marketer(model, hired_week, skill, morale, scoring)
     return cls(model, hired_week, skill, morale)

@@ -14,6 +14,7 @@ if TYPE_CHECKING:
 MORALE_QUIT_REFERENCE = 0.6  # morale at which the quit hazard equals the department's base rate
 BLAME_MORALE_HIT = 0.04  # morale lost by the target of one blame event
 BLAME_TRUST_HIT = 0.05  # trust lost by the target (and, halved, by the one who blames)
+WORK_HOURS = 40.0  # a working week; meeting time is a share of it
 
 
 class Role(StrEnum):

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from sim.agents.employee import Employee, Role
+from sim.agents.employee import WORK_HOURS, Employee, Role
 from sim.market import FIT_SHARPNESS, sigmoid
 
 if TYPE_CHECKING:
@@ -48,7 +48,8 @@ class Marketer(Employee):
         weight = p["marketing_revenue_weight"]
         demand = (1 - p["marketing_existing_focus"]) * (1 - self.brand_share())
         budget = self.model.budget_factor()
-        rate = p["leads_per_marketer_week"] * demand / 0.5 * budget * (1.3 - 0.6 * weight)
+        time = 1 - self.meeting_hours / WORK_HOURS  # meeting time is taken from campaign work
+        rate = p["leads_per_marketer_week"] * demand / 0.5 * budget * (1.3 - 0.6 * weight) * time
         n = self.model.streams["leads"].poisson(rate * self.productivity())
         return int(n), 1.0 - 0.6 * weight
 

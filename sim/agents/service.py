@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sim.agents.employee import Employee, Role
+from sim.agents.employee import WORK_HOURS, Employee, Role
 from sim.market import forrester_effect
 
 
@@ -15,7 +15,7 @@ class ServiceAgent(Employee):
 
     def capacity(self) -> float:
         p = self.model.p
-        time = 1 - p["meeting_hours_week"] / 40
+        time = 1 - self.meeting_hours / WORK_HOURS
         return max(1e-9, p["service_capacity"] * self.productivity() * time)
 
     def overload(self) -> float:
