@@ -5,8 +5,8 @@ lead scoring does not go stale and the two departments' messages do not drift ap
 integration (feedback, joint meetings, one team) have little to repair, while `merged` still pays its
 costs — lost specialisation, marketing pulled onto the quarter's horizon (less brand, no orientation
 diversity; Homburg & Jensen 2007) and a wider span of control. There `siloed` matches or beats `merged`.
-In a complex, turbulent market the same designs rank the other way (Kotler et al. 2006; Lawrence &
-Lorsch 1967): integration pays mainly when the market is complex.
+In a complex, turbulent market `merged` closes that gap (at the defaults the two are then level):
+integration pays mainly when the market is complex (Kotler et al. 2006; Lawrence & Lorsch 1967).
 """
 
 import numpy as np
