@@ -22,7 +22,7 @@ def run_campaigns(model: TruceModel) -> None:
     market.update_brand(min(1.0, target), p["brand_decay"])
     plans = [m.plan_leads() for m in marketers]
     pools = np.array([math.ceil(n / share) if n else 0 for n, share in plans], dtype=np.int64)
-    aware = (market.state == State.AWARE).nonzero()[0]
+    aware = market.indices(State.AWARE)
     total = int(np.add.reduce(pools))
     if not total or not aware.size:
         return

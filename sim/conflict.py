@@ -15,6 +15,7 @@ if TYPE_CHECKING:
 
 #: Who blames whom: sales blames marketing's leads, marketing sales' neglect, service sales' promises.
 TARGET = {Role.SALES: Role.MARKETING, Role.MARKETING: Role.SALES, Role.SERVICE: Role.SALES}
+MISS_BOUND = 1.0 + 1e-9  # every role's `miss()` is in [0, 1], up to rounding in the last bits
 
 
 def blame(model: TruceModel) -> int:
@@ -29,8 +30,11 @@ def blame(model: TruceModel) -> int:
         people = groups[role]
         draws = rng.random(len(people))
         picks = rng.integers(0, max(1, len(targets)), size=len(people))
-        for person, u, pick in zip(people, draws, picks, strict=True):
-            if targets and u < base * person.miss():
+        # A miss is at most 1 (a marketer's, a weighted mean of shares, to within rounding), so a
+        # draw at or above `base` can never blame: asking only the others gives the same events.
+        cutoff = base * MISS_BOUND
+        for person, u, pick in zip(people, draws.tolist(), picks.tolist(), strict=True):
+            if targets and u < cutoff and u < base * person.miss():
                 person.give_blame()
                 targets[pick].receive_blame()
                 events += 1

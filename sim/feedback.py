@@ -40,7 +40,7 @@ class FeedbackChannel:
         if not accounts.size:
             return
         f = model.streams["feedback"]
-        prob = team.ask_some("feedback_probability", who)
+        prob = team.feedback_probability()[who]
         known = marketers >= 0
         sent = (f.random(accounts.size) < prob) & known
         self.resolved += int(np.count_nonzero(known))

@@ -103,8 +103,8 @@ def run_handoff(model: TruceModel, team: SalesTeam) -> Handoff:
     if not len(queue) or not reps:
         return out
     h = model.streams["handoff"]
-    will = team.ask("willingness")
-    free = team.ask("free_capacity", np.int64)
+    will = team.willingness()
+    free = team.free_capacity()
     looker = h.integers(len(reps), size=len(queue))
     wants = h.random(len(queue)) < will[looker]
     cand = (wants & (free[looker] > 0)).nonzero()[0]
@@ -136,10 +136,7 @@ def run_handoff(model: TruceModel, team: SalesTeam) -> Handoff:
     model.tally_marketer("accepted", from_marketer)
     rep_ids = [reps[i].unique_id for i in who[~bought].tolist()]
     model.lead_flow["accepted"].update(zip(from_marketer.tolist(), rep_ids, strict=True))
-    learners = who[~bought].tolist()
-    for i, q in zip(learners, qualified[~bought].tolist(), strict=True):
-        reps[i].learn_from_lead(q)
-    team.touch(learners)
+    team.learn_from_leads(who[~bought].tolist(), qualified[~bought].tolist())
     # Qualified leads become opportunities; the rest return to the aware pool, to be reported on.
     market.state[accounts[~qualified]] = State.AWARE
     market.since[accounts[~qualified]] = week
@@ -169,11 +166,11 @@ def run_handoff(model: TruceModel, team: SalesTeam) -> Handoff:
 
 def _first_contact_hours(model: TruceModel, team: SalesTeam, who: np.ndarray, h: np.random.Generator):
     """Hours to first contact: exponential around the person's own mean; the SLA caps it when met."""
-    mean = team.ask_some("response_hours", who)
+    mean = team.response_hours()[who]
     hours = h.exponential(1.0, who.size) * mean
     sla = model.p["lead_sla_hours"]
     if sla > 0:
-        comply = team.ask_some("sla_compliance", who)
+        comply = team.sla_compliance()[who]
         met = h.random(who.size) < comply
         hours = np.where(met, np.minimum(hours, h.uniform(0.2, sla, who.size)), hours)
     return np.maximum(hours, 0.1)

@@ -105,7 +105,19 @@ class Market:
         return sigmoid(FIT_SHARPNESS * (self.profile[idx] @ self.taste))
 
     def count(self, state: State) -> int:
-        return int(np.count_nonzero(self.state == state))
+        return int(np.count_nonzero(self.state == state.value))
+
+    def indices(self, state: State) -> np.ndarray:
+        """Indices of the accounts in `state`, ascending.
+
+        Full-market comparisons use the member's plain `int` (`.value`): numpy does not take an
+        `IntEnum` member as a Python int, and casts the whole int8 column to int64 first (~7x slower).
+        """
+        return (self.state == state.value).nonzero()[0]
+
+    def prospects(self) -> np.ndarray:
+        """Indices of the accounts not yet in any sales process (unaware or aware), ascending."""
+        return (self.state <= State.AWARE.value).nonzero()[0]
 
     def counts(self) -> np.ndarray:
         """Accounts per state (one comparison per state is faster than `bincount`'s cast to intp)."""
@@ -117,7 +129,7 @@ class Market:
         Asked several times a week; the last answer is reused when it is provably still right: as many
         customers as before, and every one of them still a customer.
         """
-        is_customer = self.state == State.CUSTOMER
+        is_customer = self.state == State.CUSTOMER.value
         last = self._customers
         if last.size == np.count_nonzero(is_customer) and is_customer[last].all():
             return last
@@ -161,7 +173,7 @@ class Market:
         since[became] = week
         since[forgot] = week
         # Churned accounts return to the pool after their cool-down.
-        back = (state == State.CHURNED).nonzero()[0]
+        back = self.indices(State.CHURNED)
         back = back[since[back] <= week - p["churn_cooldown_weeks"]]
         state[back] = State.UNAWARE
         since[back] = week

@@ -266,6 +266,7 @@ _TOTALS = (
     "leads_bought",
     "leads_accepted",
     "leads_leaked",
+    "leads_qualified",
     "opportunities_created",
     "deals_won",
     "deals_lost",

@@ -75,6 +75,7 @@ class TruceModel(mesa.Model):
         super().__init__(rng=self.streams["mesa"])
         self.week = 0
         self.applied: list[dict[str, Any]] = []
+        self._in_step = False  # True while step() runs: scheduled interventions apply "now"
         self.hire_costs = 0.0
         self.detractor_share = 0.0
         self.retention_score = 1.0
@@ -209,15 +210,31 @@ class TruceModel(mesa.Model):
 
     # ------------------------------------------------------------------ interventions
     def apply(self, intervention: Intervention) -> None:
-        """Apply an intervention now, at the current week (live, from the dashboard or a script)."""
+        """Apply an intervention now (live, from the dashboard or a script), whatever its `week` says.
+
+        Between two steps "now" is the start of the coming week: nothing happens between the end of
+        one week and the start of the next, so the intervention takes effect at once but is stamped
+        with the coming week (a hire's start, a bought lead's date), exactly as if a design file had
+        scheduled it for that week. `applied` records that week, so a run re-created from `applied`
+        (the dashboard's TOML download) reproduces this one bit for bit.
+        """
         intervention.validate(None, f"intervention {intervention.kind}")
-        interventions_apply.apply(self, intervention)
-        self.applied.append({"week": self.week, **intervention.to_dict(), "applied_week": self.week})
+        week = self.week
+        if not self._in_step:
+            if not self.running:
+                raise InputError(f"intervention {intervention.kind}: the run ended at week {self.week}")
+            self.week = self.steps + 1
+        try:
+            interventions_apply.apply(self, intervention)
+        finally:
+            effective, self.week = self.week, week
+        self.applied.append({**intervention.to_dict(), "week": effective})
 
     # ------------------------------------------------------------------ the week
     def step(self) -> None:
         """One week, in the order of the ODD's process overview (MODEL.md steps 1-11)."""
         self.week = self.steps
+        self._in_step = True
         for iv in self.schedule.pop(self.week, []):
             self.apply(iv)
         p, market = self.p, self.market
@@ -256,6 +273,7 @@ class TruceModel(mesa.Model):
         self.metrics["alignment_index"] = alignment_index(self, self.metrics["targeting_accuracy"])
         self.datacollector.collect(self)
         self._reset_week()
+        self._in_step = False
         if self.week >= self.weeks:
             self.running = False
 

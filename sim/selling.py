@@ -13,6 +13,16 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from sim.agents.salesperson import (
+    QUARTER,
+    capacity_rule,
+    feedback_rule,
+    free_capacity_rule,
+    overpromise_rule,
+    response_hours_rule,
+    sla_compliance_rule,
+    willingness_rule,
+)
 from sim.market import Source, State, forrester_effect, sigmoid
 
 if TYPE_CHECKING:
@@ -26,61 +36,91 @@ class SalesTeam:
     """This week's salespeople, slot `i` being `reps[i]`, with what the selling mechanisms ask of them.
 
     Built once a step, after everyone's `begin_week` (which fixes productivity for the week). During
-    selling, a salesperson's answers depend on their own state and on levers and organisation that stay
-    fixed until the step ends, so each question is put to the whole team once and afterwards only to
-    people whose state has changed since (`touch`).
+    selling only a salesperson's open deals, reports written, experience of leads and bookings change
+    (through this team, which writes them through to the person), and the levers and organisation stay
+    fixed until the step ends: so the team holds that state as arrays by slot and puts each question to
+    everyone at once, with the same decision rules a salesperson uses for itself.
     """
 
     def __init__(self, model: TruceModel, reps: list[Salesperson]) -> None:
+        self.model = model
         self.reps = reps
         self.ids = np.array([r.unique_id for r in reps], dtype=np.int32)
         self.slot_of = np.full(model.agent_id_counter + 2, -1)  # agent id -> slot; -1 for anyone else
         self.slot_of[self.ids] = np.arange(len(reps))
         self.productivity = np.array([r.productivity() for r in reps], dtype=np.float64)
-        self._answers: dict[str, tuple[np.ndarray, set[int]]] = {}
+        self.ramp = np.array([r.ramp() for r in reps], dtype=np.float64)
+        self.trust = np.array([r.trust for r in reps], dtype=np.float64)
+        self.meeting_hours = np.array([r.meeting_hours for r in reps], dtype=np.float64)
+        self.perceived = np.array([r.perceived for r in reps], dtype=np.float64)
+        self.bookings = np.array([r.bookings for r in reps], dtype=np.float64)
+        self.open = np.array([r.open for r in reps], dtype=np.int64)
+        self.reports = np.array([r.reports for r in reps], dtype=np.int64)
+        # Effort depends on the levers alone; the extra last entry (0) is for "owned by nobody here".
+        self.effort = np.full(len(reps), reps[0].effort() if reps else 0.0)
+        self.effort_or_none = np.append(self.effort, 0.0)
 
     def __len__(self) -> int:
         return len(self.reps)
 
-    def ask(self, method: str, dtype: type = np.float64) -> np.ndarray:
-        """`rep.<method>()` of every salesperson, as an array by slot."""
-        known = self._answers.get(method)
-        if known is None:
-            values = np.array([getattr(r, method)() for r in self.reps], dtype=dtype)
-        else:
-            values, stale = known
-            for i in stale:
-                values[i] = getattr(self.reps[i], method)()
-        self._answers[method] = (values, set())
-        return values.copy()
+    # ------------------------------------------------------------------ questions, by slot
+    def capacity(self) -> np.ndarray:
+        return capacity_rule(self.model.p, self.ramp, self.meeting_hours, self.reports)
 
-    def ask_some(self, method: str, slots: np.ndarray) -> np.ndarray:
-        """`reps[i].<method>()` for each entry `i` of `slots`, asking each person once."""
-        asked = np.zeros(len(self.reps), dtype=bool)
-        asked[slots] = True
-        values = np.zeros(len(self.reps))
-        for i in asked.nonzero()[0].tolist():
-            values[i] = getattr(self.reps[i], method)()
-        return values[slots]
+    def free_capacity(self) -> np.ndarray:
+        return free_capacity_rule(self.capacity(), self.open).astype(np.int64)
 
-    def touch(self, slots: list[int]) -> None:
-        """Mark people whose state changed: their next answers are asked afresh."""
-        for _values, stale in self._answers.values():
-            stale.update(slots)
+    def willingness(self) -> np.ndarray:
+        return willingness_rule(self.model.p, self.model.org, self.trust, self.perceived)
 
+    def sla_compliance(self) -> np.ndarray:
+        return sla_compliance_rule(self.model.p, self.trust)
+
+    def response_hours(self) -> np.ndarray:
+        return response_hours_rule(self.model.p, self.open, self.capacity(), self.trust)
+
+    def overpromise_probability(self) -> np.ndarray:
+        """`Salesperson.pace` for everyone (bookings against the quota's pro-rata share), then the rule."""
+        model = self.model
+        elapsed = (model.week - 1) % QUARTER + 1
+        expected = model.quota * (0.3 + 0.7 * self.ramp) * elapsed / QUARTER
+        pace = np.divide(self.bookings, expected, out=np.ones(len(self.reps)), where=expected > 0)
+        return overpromise_rule(model.p, model.week, pace)
+
+    def feedback_probability(self) -> np.ndarray:
+        return feedback_rule(self.model.p, self.trust)
+
+    # ------------------------------------------------------------------ changes, written through
     def add_open(self, who: np.ndarray, step: int) -> None:
         """One more (`step` = 1) or one fewer (-1) open opportunity per entry of `who`."""
-        slots = who.tolist()
-        for i in slots:
-            self.reps[i].open += step
-        self.touch(slots)
+        self.open += step * np.bincount(who, minlength=len(self.reps))
+        self._write("open", who)
 
     def add_reports(self, who: np.ndarray) -> None:
         """One more feedback report written per entry of `who`."""
-        slots = who.tolist()
-        for i in slots:
-            self.reps[i].reports += 1
-        self.touch(slots)
+        self.reports += np.bincount(who, minlength=len(self.reps))
+        self._write("reports", who)
+
+    def learn_from_leads(self, who: list[int], qualified: list[bool]) -> None:
+        """Each lead's outcome updates its salesperson's experience, in the order the leads came."""
+        reps = self.reps
+        for i, q in zip(who, qualified, strict=True):
+            reps[i].learn_from_lead(q)
+        for i in set(who):
+            self.perceived[i] = reps[i].perceived
+
+    def book(self, who: list[int], values: list[float]) -> None:
+        """Add won contract values to their salespeople's bookings, deal by deal."""
+        reps = self.reps
+        for i, v in zip(who, values, strict=True):
+            reps[i].bookings += v
+        for i in set(who):
+            self.bookings[i] = reps[i].bookings
+
+    def _write(self, name: str, who: np.ndarray) -> None:
+        values = getattr(self, name)
+        for i in set(who.tolist()):
+            setattr(self.reps[i], name, int(values[i]))
 
 
 @dataclass
@@ -150,10 +190,10 @@ def _context_log_odds(
 def prospect(model: TruceModel, team: SalesTeam) -> None:
     """Salespeople source their own opportunities with whatever capacity marketing leads left free."""
     s, market = model.streams["selling"], model.market
-    pool = (market.state <= State.AWARE).nonzero()[0]
+    pool = market.prospects()
     rate = model.p["self_sourced_per_rep_week"]
-    wants = s.poisson(2 * rate * team.ask("effort") * team.productivity)
-    n = np.minimum(wants, team.ask("free_capacity", np.int64))
+    wants = s.poisson(2 * rate * team.effort * team.productivity)
+    n = np.minimum(wants, team.free_capacity())
     total = int(np.add.reduce(n))
     if not total or pool.size < total:
         return
@@ -177,8 +217,8 @@ def refer(model: TruceModel, team: SalesTeam, advocates: int) -> None:
     p, market, w = model.p, model.market, model.streams["wom"]
     rate = p["referral_rate"] / 52 * advocates * (1 + p["marketing_existing_focus"])
     n = int(w.poisson(rate))
-    free = team.ask("free_capacity", np.int64)
-    pool = (market.state <= State.AWARE).nonzero()[0]
+    free = team.free_capacity()
+    pool = market.prospects()
     n = min(n, int(np.add.reduce(free)), pool.size)
     if n <= 0:
         return
@@ -203,17 +243,16 @@ def close_deals(model: TruceModel, team: SalesTeam, delivery_ratio: float) -> No
     u_resolve = s.random(market.n, dtype=np.float32)
     u_win = s.random(market.n, dtype=np.float32)
     u_promise = s.random(market.n, dtype=np.float32)
-    opps = (market.state == State.OPPORTUNITY).nonzero()[0]
+    opps = market.indices(State.OPPORTUNITY)
     if not opps.size or not len(team):
         return
-    reps = team.reps
     slot = team.slot_of[market.owner[opps]]
-    effort = np.concatenate([team.ask("effort"), [0.0]])[slot]
+    effort = team.effort_or_none[slot]
     due = u_resolve[opps] < effort / p["sales_cycle_weeks"]
     opps, slot = opps[due], slot[due]
     if not opps.size:
         return
-    promise = u_promise[opps] < team.ask_some("overpromise_probability", slot)
+    promise = u_promise[opps] < team.overpromise_probability()[slot]
     logit = np.log(market.p_win[opps] / (1 - market.p_win[opps]))
     logit += promise * p["overpromise_lift"] + math.log(forrester_effect(delivery_ratio))
     won = u_win[opps] < sigmoid(logit)
@@ -231,9 +270,7 @@ def close_deals(model: TruceModel, team: SalesTeam, delivery_ratio: float) -> No
     wins = opps[won]
     market.value[wins] *= np.where(market.referred[wins], REFERRAL_VALUE, 1.0).astype(np.float32)
     values = market.value[wins]
-    for i, v in zip(slot[won].tolist(), values.tolist(), strict=True):
-        reps[i].bookings += v
-    team.touch(slot[won].tolist())
+    team.book(slot[won].tolist(), values.tolist())
     sell.bookings += float(np.add.reduce(values))
     market.state[wins] = State.CUSTOMER
     market.since[wins] = week
@@ -241,7 +278,8 @@ def close_deals(model: TruceModel, team: SalesTeam, delivery_ratio: float) -> No
     market.gap[wins] = np.where(promise[won], p["overpromise_gap"], 0.0)
     servers = model.service_ids()
     if servers.size:
-        market.server[wins] = model.streams["service"].choice(servers, size=wins.size)
+        # `choice(servers, size)` with replacement is exactly this draw, without choice's overhead.
+        market.server[wins] = servers[model.streams["service"].integers(0, servers.size, size=wins.size)]
     mkt = market.source[opps] == Source.MARKETING
     model.feedback.report(
         model, team, slot[mkt], opps[mkt], market.marketer[opps[mkt]], won[mkt].astype(float)

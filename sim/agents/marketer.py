@@ -65,7 +65,7 @@ class Marketer(Employee):
     def accuracy(self) -> float:
         """Cosine between own scoring direction and the market's true taste, floored at 0."""
         taste = self.model.market.taste
-        norm = np.linalg.norm(self.scoring)
+        norm = math.sqrt(self.scoring.dot(self.scoring))  # np.linalg.norm's own arithmetic, 1-d
         return max(0.0, float(self.scoring @ taste / norm)) if norm > 0 else 0.0
 
     def review_week(self, leaked: int, accepted: int, reports: int) -> None:
