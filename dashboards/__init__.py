@@ -1,0 +1,1 @@
+"""The live workshop dashboard: a Solara page over `sim`'s public API (`truce dashboard` serves it)."""

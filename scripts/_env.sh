@@ -29,4 +29,6 @@ if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
     .venv/bin/python -m pip install --quiet --disable-pip-version-check -c constraints.txt -e ".[dev]"
     echo "$want" > "$stamp"
 fi
+# The dashboard's offline front-end assets (npm registry, once; instant when already cached).
+scripts/fetch_assets.sh
 export PATH="$ROOT/.venv/bin:$PATH"

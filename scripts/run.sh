@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The main job: set up .venv if needed, then run `truce` (default: compare the four designs).
+# The main job: set up .venv if needed, then run `truce` (default: the live workshop dashboard).
 source "$(dirname "${BASH_SOURCE[0]}")/_env.sh"
-if [ $# -eq 0 ]; then set -- compare; fi
+if [ $# -eq 0 ]; then set -- dashboard; fi
 exec truce "$@"

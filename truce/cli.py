@@ -65,6 +65,33 @@ def _cmd_designs(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_dashboard(args: argparse.Namespace) -> int:
+    from truce.dashboard import serve
+
+    return serve(args.host, args.port)
+
+
+def _cmd_sweep(args: argparse.Namespace) -> int:
+    from truce.sweep import sweep
+
+    return sweep(
+        args.spec,
+        args.out,
+        workers=args.workers,
+        scheduler=args.scheduler,
+        local_cluster=args.local_cluster,
+        csv=args.csv,
+    )
+
+
+def _cmd_report(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from truce.report import report
+
+    return report(Path(args.dir), Path(args.out) if args.out else None)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="truce",
@@ -112,6 +139,36 @@ def build_parser() -> argparse.ArgumentParser:
     des = sub.add_parser("designs", help="list the preset designs, or show one in full", formatter_class=fmt)
     des.add_argument("design", nargs="?", help="preset name or TOML path to show resolved")
     des.set_defaults(func=_cmd_designs)
+
+    swp = sub.add_parser(
+        "sweep", help="run an experiment spec (TOML) into a resumable results folder", formatter_class=fmt
+    )
+    swp.add_argument("spec", help="experiment spec, e.g. experiments/specs/designs.toml")
+    swp.add_argument("--out", required=True, help="results folder; rerun the same command to resume")
+    swp.add_argument(
+        "--workers", type=int, default=None, help="processes or Dask workers (default: all cores)"
+    )
+    where = swp.add_mutually_exclusive_group()
+    where.add_argument(
+        "--scheduler", default=None, metavar="ADDR", help="Dask scheduler, e.g. tcp://host:8786"
+    )
+    where.add_argument("--local-cluster", action="store_true", help="run on a local Dask cluster")
+    swp.add_argument("--csv", action="store_true", help="also write runs.csv and weekly.csv")
+    swp.set_defaults(func=_cmd_sweep)
+
+    rep = sub.add_parser(
+        "report", help="write the HTML report of a results folder (plotly, offline)", formatter_class=fmt
+    )
+    rep.add_argument("dir", help="results folder written by `truce sweep`")
+    rep.add_argument(
+        "--out", default=None, metavar="FILE", help="HTML file to write; when %(default)s, DIR/report.html"
+    )
+    rep.set_defaults(func=_cmd_report)
+
+    dash = sub.add_parser("dashboard", help="serve the live workshop dashboard", formatter_class=fmt)
+    dash.add_argument("--host", default="127.0.0.1", help="address to serve on (0.0.0.0 for a projector PC)")
+    dash.add_argument("--port", type=int, default=8765, help="port to serve on")
+    dash.set_defaults(func=_cmd_dashboard)
     return parser
 
 

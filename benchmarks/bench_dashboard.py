@@ -1,0 +1,131 @@
+"""Dashboard speed in a real Chromium: first chart, click-to-repaint per Step, 260 weeks played.
+
+Budgets (issue 4): Step click -> last chart repainted <= 150 ms (single and side by side), first
+chart <= 6 s after opening the page on a warm server, 260 weeks at full speed <= 60 s.
+Run: .venv/bin/python benchmarks/bench_dashboard.py [--steps 15]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+from playwright.sync_api import Page, sync_playwright
+
+from dashboards.assets import server_env
+
+ROOT = Path(__file__).resolve().parents[1]
+CHROMIUM = os.environ.get("TRUCE_CHROMIUM", "/usr/bin/chromium")
+CHARTS = ("revenue", "churn", "turnover", "funnel", "climate", "handoff")
+ALL_DRAWN = (
+    "names => names.every(n => document.querySelector(`.truce-chart[data-chart='${n}']`)?.dataset.rev)"
+)
+CLICK_STEP = """() => {
+    const step = [...document.querySelectorAll('button')].find(b => b.innerText.trim() === 'Step');
+    window.__truceDrawn = {};
+    const t = performance.now();
+    step.click();
+    return t;
+}"""
+
+
+def start_server() -> tuple[subprocess.Popen, str]:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    command = [sys.executable, "-m", "solara", "run", "dashboards.app", "--host", "127.0.0.1"]
+    command += ["--port", str(port), "--production", "--no-open"]
+    proc = subprocess.Popen(
+        command,
+        cwd=ROOT,
+        env=server_env(),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    url = f"http://127.0.0.1:{port}/"
+    for _ in range(200):
+        try:
+            urllib.request.urlopen(url, timeout=2).close()
+            return proc, url
+        except OSError:
+            time.sleep(0.3)
+    raise RuntimeError("server did not start")
+
+
+def open_page(page: Page, url: str) -> float:
+    """Seconds from navigation to the first chart drawn; waits for every chart."""
+    began = time.perf_counter()
+    page.goto(url)
+    page.wait_for_selector(".truce-chart[data-rev]", timeout=60_000)
+    first = time.perf_counter() - began
+    page.wait_for_function(ALL_DRAWN, arg=list(CHARTS), timeout=60_000)
+    return first
+
+
+def step_latencies(page: Page, steps: int) -> list[float]:
+    """Milliseconds from the Step click to the paint of the last of all six charts."""
+    out = []
+    for _ in range(steps):
+        t0 = page.evaluate(CLICK_STEP)
+        page.wait_for_function(
+            "names => names.every(n => window.__truceDrawn[n])", arg=list(CHARTS), timeout=30_000
+        )
+        out.append(page.evaluate("Math.max(...Object.values(window.__truceDrawn).map(d => d.t))") - t0)
+        page.wait_for_timeout(100)
+    return out
+
+
+def all_on_screen(page: Page) -> bool:
+    height = page.viewport_size["height"]
+    boxes = [page.locator(f".truce-chart[data-chart='{n}']").bounding_box() for n in CHARTS]
+    return all(box and box["y"] + box["height"] <= height for box in boxes)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--steps", type=int, default=15, help="Step clicks measured per layout")
+    args = parser.parse_args()
+    proc, url = start_server()
+    try:
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"])
+            page = browser.new_page(viewport={"width": 1920, "height": 1400})
+            open_page(page, url)  # warm the server (imports, first kernel)
+            page = browser.new_page(viewport={"width": 1920, "height": 1400})
+            first = open_page(page, url)
+            print(f"first chart after opening (warm server): {first:.2f} s (budget 6 s)")
+            print(f"every chart on screen at 1920x1400: {all_on_screen(page)}")
+            for layout in ("single", "side by side"):
+                if layout == "side by side":
+                    page.locator(".truce-side-by-side label").click()
+                    page.wait_for_timeout(1500)
+                ms = step_latencies(page, args.steps)
+                print(
+                    f"Step -> last chart repaint, {layout}: median {statistics.median(ms):.0f} ms, "
+                    f"max {max(ms):.0f} ms over {len(ms)} clicks (budget 150 ms)"
+                )
+            page.get_by_role("button", name="Reset", exact=True).click()
+            page.get_by_role("button", name="Full").click()
+            began = time.perf_counter()
+            page.get_by_role("button", name="Play", exact=True).click()
+            page.wait_for_function(
+                "document.querySelector('.truce-week').innerText.includes('260 of 260')", timeout=300_000
+            )
+            print(f"260 weeks at full speed, side by side: {time.perf_counter() - began:.1f} s (budget 60 s)")
+            browser.close()
+    finally:
+        os.killpg(proc.pid, signal.SIGTERM)
+        proc.wait(timeout=10)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,154 @@
+"""The workshop dashboard page (`solara run dashboards.app`; `truce dashboard` serves it).
+
+State lives per browser session (`use_memo`/`use_reactive` inside `Page`): a model at module level
+would be shared by everyone who opens the page. A step bumps one counter, `tick`; only the
+components that show the week read it, so the lever panel is not rebuilt on every step.
+"""
+
+from __future__ import annotations
+
+import itertools
+import threading
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import solara
+
+from dashboards.chart import Chart
+from dashboards.figures import TIME_CHARTS
+from dashboards.i18n import LANGUAGES, Translator
+from dashboards.panels import BigNumbers, Controls, DesignPanel, Downloads, Interventions
+from dashboards.sankey import handoff
+from dashboards.session import Config, Session
+
+# While playing, the charts are redrawn at most this often: a busy laptop's browser that gets more
+# redraws than it can paint stops handling clicks (Pause) until it has caught up.
+FRAME_SECONDS = 0.25
+YIELD_SECONDS = 0.005  # the play loop's shortest pause, so the page's own events get their turn
+CSS = Path(__file__).with_name("style.css")
+
+
+class Charts:
+    """The page's chart widgets, made once per session and redrawn in place.
+
+    Assigning a widget's `figure` sends just that trait; re-rendering a component tree per step costs
+    reacton ~100 ms of reconciliation here, which is what the 150 ms budget from click to repaint
+    cannot afford.
+    """
+
+    def __init__(self) -> None:
+        self.widgets = {name: Chart(name=name, height=330) for name in (*TIME_CHARTS, "handoff")}
+
+    def publish(self, session: Session, t: Translator, rev: int) -> None:
+        with session.lock:
+            figures = {name: build(session.runs, t) for name, build in TIME_CHARTS.items()}
+            figures["handoff"] = handoff(session.runs, t)
+        for name, figure in figures.items():
+            self.widgets[name].figure = {**figure, "rev": rev}
+
+
+@solara.component
+def Header(lang: solara.Reactive[str], t: Translator) -> None:
+    with solara.Row(classes=["truce-header"], style="align-items: center"):
+        solara.Text(t("app.title"), classes=["truce-title"])
+        solara.v.Spacer()
+        with solara.ToggleButtonsSingle(value=lang, classes=["truce-languages"]):
+            for code, name in LANGUAGES.items():
+                solara.Button(name, value=code)
+
+
+@solara.component
+def Page() -> None:
+    lang = solara.use_reactive("en")
+    session = solara.use_memo(Session, [])
+    charts = solara.use_memo(Charts, [])
+    revisions = solara.use_memo(lambda: itertools.count(1), [])
+    draft = solara.use_reactive(session.config)
+    tick = solara.use_reactive(0)  # one more after every step: what shows the week re-renders
+    finished = solara.use_reactive(False)  # buttons that cannot act after the last week re-render
+    generation = solara.use_reactive(0)  # one more after every rebuild: what shows the runs re-renders
+    playing = solara.use_reactive(False)
+    speed = solara.use_reactive("4")
+    error = solara.use_reactive("")
+    t = Translator(lang.value)
+    _ = generation.value  # subscribe: re-render the whole page after every rebuild
+
+    def guard(action: Callable[..., Any]) -> Callable[..., None]:
+        """Run a page action; any failure becomes a message on the page, never a dead page."""
+
+        def run(*args: Any, **kwargs: Any) -> None:
+            try:
+                action(*args, **kwargs)
+                error.set("")
+            except Exception as err:
+                playing.set(False)
+                error.set(f"{type(err).__name__}: {err}")
+
+        return run
+
+    def bump() -> None:
+        """Show the models' new state: charts in place, then the few components that read `tick`.
+
+        No lock is held while components re-render: they take the session's lock themselves, and a
+        render under it would deadlock against a render waiting for it.
+        """
+        rev = next(revisions)
+        charts.publish(session, Translator(lang.value), rev)  # the language now, not at render time
+        tick.set(rev)
+        finished.set(not session.running)
+
+    def rebuild(config: Config) -> None:
+        playing.set(False)
+        session.reset(config)
+        draft.set(config)
+        generation.set(generation.value + 1)
+        bump()
+
+    def act(name: str) -> Callable[[], None]:
+        actions = {"step": lambda: (session.step(), bump()), "reset": lambda: rebuild(draft.value)}
+        return guard(actions[name])
+
+    def intervene(kind: str, target: str, **args: Any) -> None:
+        session.intervene(kind, target, **args)
+        bump()
+
+    def play(cancel: threading.Event) -> None:
+        """Step while playing, at the chosen pace or as fast as possible; redraw a few times a second."""
+        if not playing.value:
+            return
+        last = 0.0
+        try:
+            while not cancel.is_set() and session.running:
+                began = time.perf_counter()
+                session.step()
+                pace = speed.value
+                if began - last >= FRAME_SECONDS or not session.running:
+                    bump()
+                    last = time.perf_counter()
+                wait = 0.0 if pace == "max" else 1 / int(pace) - (time.perf_counter() - began)
+                cancel.wait(max(YIELD_SECONDS, wait))  # let clicks (Pause) in between steps
+        except Exception as err:
+            error.set(f"{type(err).__name__}: {err}")
+        if not cancel.is_set():
+            bump()
+            playing.set(False)
+
+    solara.use_thread(play, dependencies=[playing.value], intrusive_cancel=False)
+    solara.use_effect(bump, [lang.value])  # first draw, and every change of language
+
+    solara.Title("Truce")
+    solara.Style(CSS)
+    with solara.Div(classes=["truce-page"]):
+        Header(lang, t)
+        if error.value:
+            solara.Error(f"{t('app.error')}: {error.value}", classes=["truce-error"])
+        with solara.Div(classes=["truce-layout"]):
+            DesignPanel(session, draft, t, guard(rebuild), generation.value)
+            with solara.Column(classes=["truce-main"]):
+                Controls(session, tick, finished, playing, speed, t, act)
+                Interventions(session, finished.value, t, guard(intervene))
+                BigNumbers(session, tick, t)
+                solara.Div(classes=["truce-grid"], children=list(charts.widgets.values()))
+                Downloads(session, t, generation.value)

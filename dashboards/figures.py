@@ -1,0 +1,199 @@
+"""The live charts as plain plotly.js figure dicts, built from the runs' weekly records.
+
+Plain dicts, not `plotly.graph_objects`: validation of graph objects costs more than the model's week,
+and the browser's `Plotly.react` redraws only what changed. Colour names the series, line style the
+design (A solid, B dashed), so overlaid designs read the same way on every chart.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from itertools import accumulate
+from typing import Any
+
+from dashboards.i18n import Translator
+from dashboards.session import Run
+
+Figure = dict[str, Any]
+
+#: Okabe-Ito colours: distinguishable for colour-blind viewers and on a washed-out projector.
+BLUE, VERMILLION, GREEN, ORANGE, SKY, PURPLE, GREY = (
+    "#0072B2",
+    "#D55E00",
+    "#009E73",
+    "#E69F00",
+    "#56B4E9",
+    "#CC79A7",
+    "#555555",
+)
+DASH = {"A": "solid", "B": "dash"}
+DEPARTMENTS = (("marketing", ORANGE), ("sales", BLUE), ("service", GREEN))
+
+
+def _series(run: Run, column: str) -> list[float]:
+    return run.model.datacollector.model_vars[column]
+
+
+def _cumulative(run: Run, column: str) -> list[float]:
+    return list(accumulate(_series(run, column)))
+
+
+def _line(run: Run, runs: Sequence[Run], name: str, y: list[float], colour: str, **extra: Any) -> dict:
+    """One trace; the design's letter joins the name only when two designs share the chart."""
+    label = f"{name} · {run.label}" if len(runs) > 1 else name
+    return {
+        "type": "scatter",
+        "mode": "lines",
+        "name": label,
+        "legendgroup": name,
+        "showlegend": run.label == "A",  # the title says which line style is which design
+        "x": list(range(1, len(y) + 1)),
+        "y": y,
+        "line": {"color": colour, "width": 3, "dash": DASH[run.label]},
+        **extra,
+    }
+
+
+def markers(runs: Sequence[Run], t: Translator) -> tuple[list[dict], list[dict]]:
+    """Vertical lines and labels at the weeks interventions take effect (one label per week).
+
+    An intervention made to both designs is labelled once; one made to a single design names it.
+    """
+    targets: dict[int, dict[int, tuple[str, list[str]]]] = {}
+    for run in runs:
+        for iv in run.markers():
+            made = targets.setdefault(iv.week, {})
+            made.setdefault(id(iv), (t(f"iv.{iv.kind}"), []))[1].append(run.label)
+    shapes, notes = [], []
+    for week, made in sorted(targets.items()):
+        texts = [
+            text if len(labels) == len(runs) else f"{text} ({labels[0]})" for text, labels in made.values()
+        ]
+        line = {"color": PURPLE, "width": 3, "dash": "dot"}
+        shapes.append(
+            {"type": "line", "x0": week, "x1": week, "yref": "paper", "y0": 0, "y1": 1, "line": line}
+        )
+        notes.append(
+            {
+                "x": week,
+                "y": 1,
+                "yref": "paper",
+                "xanchor": "left",
+                "yanchor": "top",
+                "text": "<br>".join(dict.fromkeys(texts)),
+                "showarrow": False,
+                "font": {"size": 15, "color": PURPLE},
+                "bgcolor": "rgba(255,255,255,0.85)",
+            }
+        )
+    return shapes, notes
+
+
+def layout(
+    t: Translator, title: str, y_title: str, runs: Sequence[Run], y2_title: str = "", counts: bool = False
+) -> dict:
+    """What every time chart shares: big type, locale separators, intervention markers.
+
+    `counts`: the left axis counts people or events; it spans at least 0..5 so it never shows
+    fractional ticks for the first few quits.
+    """
+    shapes, notes = markers(runs, t)
+    if len(runs) > 1:
+        title = f"{title}  <span style='font-size:16px'>({t('chart.line_key')})</span>"
+    out: dict[str, Any] = {
+        "title": {"text": title, "font": {"size": 22}, "x": 0.01, "xanchor": "left"},
+        "separators": t.separators,
+        "font": {"size": 16, "color": "#222"},
+        "margin": {"l": 80, "r": 90 if y2_title else 30, "t": 50, "b": 30},
+        "xaxis": {"rangemode": "tozero", "gridcolor": "#e5e5e5", "automargin": True},
+        "yaxis": {"title": {"text": y_title}, "rangemode": "tozero", "gridcolor": "#e5e5e5"},
+        "legend": {"orientation": "h", "x": 0, "y": -0.1, "yanchor": "top", "font": {"size": 15}},
+        "hovermode": "x unified",
+        "shapes": shapes,
+        "annotations": notes,
+        "plot_bgcolor": "#ffffff",
+        "paper_bgcolor": "#ffffff",
+        "uirevision": "keep",  # keep a facilitator's zoom while the model runs
+    }
+    if counts:
+        out["yaxis"]["autorangeoptions"] = {"include": [0, 5]}
+    if y2_title:
+        out["yaxis2"] = {
+            "title": {"text": y2_title},
+            "overlaying": "y",
+            "side": "right",
+            "rangemode": "tozero",
+            "showgrid": False,
+        }
+    return out
+
+
+def revenue(runs: Sequence[Run], t: Translator) -> Figure:
+    data = []
+    for run in runs:
+        data.append(_line(run, runs, t("chart.revenue_weekly"), _series(run, "revenue"), BLUE))
+        cumulative = _series(run, "cumulative_revenue")
+        data.append(_line(run, runs, t("chart.revenue_cumulative"), cumulative, VERMILLION, yaxis="y2"))
+    return {"data": data, "layout": layout(t, t("chart.revenue"), t("chart.eur_week"), runs, t("chart.eur"))}
+
+
+def churn(runs: Sequence[Run], t: Translator) -> Figure:
+    data = []
+    for run in runs:
+        data.append(_line(run, runs, t("chart.churned"), _series(run, "churned"), VERMILLION))
+        data.append(_line(run, runs, t("chart.customers"), _series(run, "customers"), BLUE, yaxis="y2"))
+    axes = (t("chart.per_week"), runs, t("chart.customers"))
+    return {"data": data, "layout": layout(t, t("chart.churn"), *axes, counts=True)}
+
+
+def turnover(runs: Sequence[Run], t: Translator) -> Figure:
+    data = [
+        _line(run, runs, t(f"dept.{dept}"), _cumulative(run, f"quits_{dept}"), colour)
+        for run in runs
+        for dept, colour in DEPARTMENTS
+    ]
+    return {"data": data, "layout": layout(t, t("chart.turnover"), t("chart.people"), runs, counts=True)}
+
+
+_FUNNEL = (
+    ("leads_generated", "chart.leads_generated", BLUE),
+    ("leads_accepted", "chart.leads_accepted", SKY),
+    ("opportunities_created", "chart.opportunities", GREEN),
+    ("deals_won", "chart.deals_won", ORANGE),
+    ("leads_leaked", "chart.leads_leaked", VERMILLION),
+)
+
+
+def funnel(runs: Sequence[Run], t: Translator) -> Figure:
+    data = [
+        _line(run, runs, t(key), _cumulative(run, column), colour)
+        for run in runs
+        for column, key, colour in _FUNNEL
+    ]
+    return {"data": data, "layout": layout(t, t("chart.funnel"), t("chart.count"), runs, counts=True)}
+
+
+def climate(runs: Sequence[Run], t: Translator) -> Figure:
+    data = []
+    for run in runs:
+        data.append(_line(run, runs, t("chart.trust"), _series(run, "trust"), PURPLE))
+        for dept, colour in DEPARTMENTS:
+            name = t("chart.morale", dept=t(f"dept.{dept}"))
+            data.append(_line(run, runs, name, _series(run, f"morale_{dept}"), colour))
+        alignment = _series(run, "alignment_index")
+        data.append(_line(run, runs, t("chart.alignment"), alignment, GREY, yaxis="y2"))
+    # Trust and morale are shares (0-1), the alignment index has its own scale: a right axis.
+    out = layout(t, t("chart.climate"), t("chart.index"), runs, t("chart.alignment"))
+    out["yaxis"]["range"] = [0, 1]
+    out["yaxis2"]["range"] = [20, 100]  # the index's scale (sim/alignment.py)
+    return {"data": data, "layout": out}
+
+
+#: Chart name -> builder, in the order they appear on the page.
+TIME_CHARTS: dict[str, Callable[[Sequence[Run], Translator], Figure]] = {
+    "revenue": revenue,
+    "churn": churn,
+    "turnover": turnover,
+    "funnel": funnel,
+    "climate": climate,
+}

@@ -1,0 +1,150 @@
+"""Browser-test fixtures: one real dashboard server per module, Debian's Chromium, strict pages.
+
+Every page fails its test on a JavaScript error, an HTTP status >= 400, or any request to a host
+other than the loopback server: the dashboard must work in a room without network.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import urlparse
+
+import pytest
+from playwright.sync_api import Page
+
+from dashboards.assets import server_env
+
+CHROMIUM = os.environ.get("TRUCE_CHROMIUM", "/usr/bin/chromium")
+ARTIFACTS = Path(__file__).parent / "artifacts"
+ROOT = Path(__file__).resolve().parents[2]
+CHARTS = ("revenue", "churn", "turnover", "funnel", "climate", "handoff")
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args: dict) -> dict:
+    """Debian's Chromium (Playwright cannot download its own here); missing is a failure, never a skip."""
+    if not os.access(CHROMIUM, os.X_OK):
+        pytest.fail(
+            f"Chromium not found at {CHROMIUM}: run scripts/test.sh as root (it installs it), or "
+            "apt-get install -y --no-install-recommends chromium, or set TRUCE_CHROMIUM"
+        )
+    args = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run"]
+    args += ["--disable-background-networking", "--disable-component-update", "--disable-sync"]
+    return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": args}
+
+
+@pytest.fixture(scope="session")
+def browser_context_args(browser_context_args: dict) -> dict:
+    """A projector's screen: every chart of the page fits in it."""
+    return {**browser_context_args, "viewport": {"width": 1920, "height": 1200}, "accept_downloads": True}
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def server() -> Iterator[str]:
+    """`solara run dashboards.app --production` on a free loopback port, in its own process group."""
+    port = _free_port()
+    command = [sys.executable, "-m", "solara", "run", "dashboards.app", "--host", "127.0.0.1"]
+    command += ["--port", str(port), "--production", "--no-open"]
+    ARTIFACTS.mkdir(exist_ok=True)
+    log = (ARTIFACTS / f"server-{port}.log").open("w")
+    proc = subprocess.Popen(
+        command, cwd=ROOT, env=server_env(), stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+    )
+    url = f"http://127.0.0.1:{port}/"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                with urllib.request.urlopen(url, timeout=2) as response:
+                    if response.status == 200:
+                        break
+            except OSError:
+                if proc.poll() is not None or time.monotonic() > deadline:
+                    pytest.fail(f"dashboard server did not start (see {log.name})")
+                time.sleep(0.3)
+        yield url
+    finally:
+        os.killpg(proc.pid, signal.SIGTERM)
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+        log.close()
+
+
+class Watch:
+    """What went wrong on a page: script errors, failed responses, requests off the machine."""
+
+    def __init__(self, page: Page) -> None:
+        self.errors: list[str] = []
+        page.on("pageerror", lambda err: self.errors.append(f"page error: {err}"))
+        page.on("response", self._response)
+        # Cut the network: any request to another host is blocked and recorded.
+        page.route("**/*", self._route)
+
+    def _response(self, response) -> None:
+        if response.status >= 400:
+            self.errors.append(f"HTTP {response.status}: {response.url}")
+
+    def _route(self, route) -> None:
+        host = urlparse(route.request.url).hostname
+        if host in ("127.0.0.1", "localhost"):
+            route.continue_()
+        else:
+            self.errors.append(f"request off the machine: {route.request.url}")
+            route.abort()
+
+
+def open_dashboard(page: Page, url: str) -> Watch:
+    """Load the page and wait until every chart has drawn."""
+    watch = Watch(page)
+    page.goto(url)
+    wait_charts(page)
+    return watch
+
+
+def wait_charts(
+    page: Page, newer_than: dict[str, str] | None = None, timeout: float = 30_000
+) -> dict[str, str]:
+    """Wait until every chart has drawn (a revision newer than `newer_than`); return the revisions."""
+    page.wait_for_function(
+        """([names, old]) => names.every((n) => {
+            const el = document.querySelector(`.truce-chart[data-chart="${n}"]`);
+            return el && el.dataset.rev !== undefined && (!old || el.dataset.rev !== old[n]);
+        })""",
+        arg=[list(CHARTS), newer_than],
+        timeout=timeout,
+    )
+    return revisions(page)
+
+
+def revisions(page: Page) -> dict[str, str]:
+    charts = "[...document.querySelectorAll('.truce-chart')]"
+    return page.evaluate(f"Object.fromEntries({charts}.map(e => [e.dataset.chart, e.dataset.rev]))")
+
+
+def shot(page: Page, name: str) -> None:
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+
+
+@pytest.fixture
+def dash(page: Page, server: str) -> Iterator[Page]:
+    """The dashboard, loaded; the test fails afterwards if anything went wrong on the page."""
+    watch = open_dashboard(page, server)
+    yield page
+    assert watch.errors == []
