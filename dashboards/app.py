@@ -70,6 +70,7 @@ def Page() -> None:
     finished = solara.use_reactive(False)  # buttons that cannot act after the last week re-render
     generation = solara.use_reactive(0)  # one more after every rebuild: what shows the runs re-renders
     playing = solara.use_reactive(False)
+    halt = solara.use_memo(threading.Event, [])  # set by Pause; the play loop checks it under the lock
     speed = solara.use_reactive("4")
     error = solara.use_reactive("")
     t = Translator(lang.value)
@@ -106,8 +107,29 @@ def Page() -> None:
         generation.set(generation.value + 1)
         bump()
 
+    def start() -> None:
+        halt.clear()
+        playing.set(True)
+
+    def pause() -> None:
+        """Stop after the week in flight and show exactly where the models stopped.
+
+        The play loop steps only while holding the session's lock and after checking `halt`, so once
+        the lock has been taken here no further week can run: the week shown after Pause is final.
+        """
+        halt.set()
+        with session.lock:
+            pass
+        bump()
+        playing.set(False)
+
     def act(name: str) -> Callable[[], None]:
-        actions = {"step": lambda: (session.step(), bump()), "reset": lambda: rebuild(draft.value)}
+        actions = {
+            "step": lambda: (session.step(), bump()),
+            "reset": lambda: rebuild(draft.value),
+            "play": start,
+            "pause": pause,
+        }
         return guard(actions[name])
 
     def intervene(kind: str, target: str, **args: Any) -> None:
@@ -122,7 +144,10 @@ def Page() -> None:
         try:
             while not cancel.is_set() and session.running:
                 began = time.perf_counter()
-                session.step()
+                with session.lock:
+                    if halt.is_set():
+                        return
+                    session.step()
                 pace = speed.value
                 if began - last >= FRAME_SECONDS or not session.running:
                     bump()

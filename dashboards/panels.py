@@ -163,14 +163,14 @@ def Controls(
             solara.Button(
                 t("control.pause"),
                 icon_name="mdi-pause",
-                on_click=lambda: playing.set(False),
+                on_click=act("pause"),
                 color="warning",
             )
         else:
             solara.Button(
                 t("control.play"),
                 icon_name="mdi-play",
-                on_click=lambda: playing.set(True),
+                on_click=act("play"),
                 color="primary",
                 disabled=done,
             )

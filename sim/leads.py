@@ -172,7 +172,7 @@ def _first_contact_hours(model: TruceModel, team: SalesTeam, who: np.ndarray, h:
     if sla > 0:
         comply = team.sla_compliance()[who]
         met = h.random(who.size) < comply
-        hours = np.where(met, np.minimum(hours, h.uniform(0.2, sla, who.size)), hours)
+        hours = np.where(met, np.minimum(hours, h.uniform(min(0.2, sla), sla, who.size)), hours)
     return np.maximum(hours, 0.1)
 
 

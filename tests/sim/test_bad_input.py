@@ -230,3 +230,9 @@ def test_live_intervention_with_a_bad_argument_is_refused_and_changes_nothing():
     with pytest.raises(sim.InputError):
         model.apply(sim.Intervention.from_dict({"week": 1, "kind": "set", "param": "accounts", "value": 5.0}))
     assert model.p == before
+
+
+def test_a_sub_hour_sla_is_a_valid_lever_value():
+    """Any SLA in the registry's range runs, even one tighter than the shortest modelled contact."""
+    result = sim.run("shared_kpis", weeks=12, seed=0, lead_sla_hours=0.1)
+    assert result.summary["lead_response_hours"] > 0

@@ -1,0 +1,128 @@
+"""Runs as data: the task of one (design, point, replication), the worker function, and the probe run.
+
+A task carries everything its run needs, its seed included, so any executor on any machine computes
+the same numbers, and a run's result never depends on which worker ran it or when.
+"""
+
+from __future__ import annotations
+
+import traceback
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from functools import cache
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pandas as pd
+
+import sim
+
+if TYPE_CHECKING:
+    from experiments.sampling import Samples
+    from experiments.spec import Experiment
+
+
+@dataclass(frozen=True)
+class Probe:
+    """What every run records: weekly columns with their dtypes, and the summary's keys."""
+
+    columns: dict[str, str]
+    summary: tuple[str, ...]
+
+
+@cache
+def probe() -> Probe:
+    """One week of the first preset: the record's shape, read from the model rather than restated."""
+    result = sim.run(next(iter(sim.designs())), weeks=1, seed=0)
+    columns = {name: str(dtype) for name, dtype in result.weekly.dtypes.items()}
+    return Probe(columns, tuple(result.summary))
+
+
+@dataclass(frozen=True)
+class Task:
+    """One run: design, parameter overrides, seed, horizon, and which weekly columns to return."""
+
+    run_id: str
+    design: sim.Design
+    point: int
+    replication: int
+    seed: np.random.SeedSequence
+    seed_label: str
+    weeks: int
+    values: Mapping[str, Any]  # [set] and the sample point, over the design's own values
+    interventions: tuple[sim.Intervention, ...]
+    columns: tuple[tuple[str, str], ...]  # kept weekly columns and their dtypes
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What a worker sends back: parameters, and either summary and weekly arrays or a traceback."""
+
+    run_id: str
+    params: dict[str, Any]
+    summary: dict[str, float] | None
+    weekly: dict[str, np.ndarray] | None
+    error: str | None = None
+
+
+def run_id(design: str, point: int, replication: int) -> str:
+    """The key of a run in every table: stable across resumes, executors and worker counts."""
+    return f"{design}/{point}/{replication}"
+
+
+def tasks(experiment: Experiment, samples: Samples, skip: set[str]) -> Iterator[Task]:
+    """Every run not in `skip`, lazily: designs innermost, so an interrupted sweep still holds every
+    design for the seeds it reached (complete pairs for the comparison)."""
+    n = experiment.replications
+    seeds = np.random.SeedSequence(experiment.seed).spawn(n)
+    columns = tuple((name, probe().columns[name]) for name in experiment.keep)
+    for point, values in enumerate(samples.points):
+        for r, seed in enumerate(seeds):
+            for design in experiment.designs:
+                assert isinstance(design, sim.Design)
+                rid = run_id(design.name, point, r)
+                if rid in skip:
+                    continue
+                yield Task(
+                    run_id=rid,
+                    design=design,
+                    point=point,
+                    replication=r,
+                    seed=seed,
+                    seed_label=f"SeedSequence({experiment.seed}).spawn({n})[{r}]",
+                    weeks=experiment.weeks,
+                    values={**experiment.fixed, **values},
+                    interventions=tuple(experiment.interventions),
+                    columns=columns,
+                )
+
+
+def run_task(task: Task) -> Outcome:
+    """Run one task; any exception becomes a failed outcome with its traceback (failures are data)."""
+    params: dict[str, Any] = {}
+    try:
+        params = sim.Design(task.design.name, values={**task.design.values, **task.values}).resolved()
+        result = sim.run(
+            task.design,
+            weeks=task.weeks,
+            seed=task.seed,
+            interventions=task.interventions,
+            **task.values,
+        )
+        weekly = None
+        if task.columns:
+            weekly = {"week": result.weekly.index.to_numpy(dtype=np.int64)}
+            weekly |= {name: _column(result.weekly, name, dtype) for name, dtype in task.columns}
+        summary = {key: float(value) for key, value in result.summary.items()}
+        return Outcome(task.run_id, params, summary, weekly)
+    except Exception:
+        return Outcome(task.run_id, params, None, None, traceback.format_exc())
+
+
+def _column(frame: pd.DataFrame, name: str, dtype: str) -> np.ndarray:
+    """A weekly column as the dtype every part file declares; a lossy cast is an error, not a rounding."""
+    values = frame[name].to_numpy()
+    cast = values.astype(dtype)
+    if not np.array_equal(cast, values):
+        raise TypeError(f"weekly column '{name}' holds {values.dtype} values that are not {dtype}")
+    return cast

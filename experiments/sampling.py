@@ -1,0 +1,104 @@
+"""Sample points: one list of parameter values, drawn once by a seeded sampler and shared by every design.
+
+Sharing the points (and the replication seeds) across designs is what lets runs be paired on
+(point, replication) when designs are compared.
+"""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+import sim
+from experiments import validation as check
+from sim import InputError
+
+if TYPE_CHECKING:
+    from experiments.spec import Experiment
+
+
+@dataclass(frozen=True)
+class Samples:
+    """The points of an experiment and, for the continuous samplers, the matrix as SALib drew it."""
+
+    names: tuple[str, ...]
+    points: tuple[dict[str, Any], ...]
+    raw: np.ndarray | None = None  # rows = points, before integer parameters were rounded
+    problem: dict[str, Any] | None = None  # SALib's problem definition for `raw`
+
+    def manifest(self, experiment: Experiment) -> dict[str, Any] | None:
+        """What SALib's analyse functions need, with X in point order; None for the other methods."""
+        if self.raw is None:
+            return None
+        s = experiment.sampling
+        entry = {"method": s.method, "samples": s.samples, "seed": _seed(experiment)}
+        entry |= {"problem": self.problem, "X": self.raw.tolist()}
+        if s.method == "sobol":
+            entry["calc_second_order"] = s.calc_second_order
+        if s.method == "morris":
+            entry["num_levels"] = s.num_levels
+        return entry
+
+
+def _seed(experiment: Experiment) -> int:
+    return experiment.seed if experiment.sampling.seed is None else experiment.sampling.seed
+
+
+def draw(experiment: Experiment) -> Samples:
+    """Every sample point of `experiment`, in a fixed order (the `point` index of its runs)."""
+    s, axes = experiment.sampling, experiment.axes
+    names = tuple(a.name for a in axes)
+    if s.method == "none":
+        return Samples((), ({},))
+    if s.method == "list":
+        keys = tuple(dict.fromkeys(k for p in experiment.points for k in p))
+        return Samples(keys, tuple(dict(p) for p in experiment.points))
+    if s.method == "factorial":
+        combos = itertools.product(*(a.values for a in axes))
+        return Samples(names, tuple(dict(zip(names, c, strict=True)) for c in combos))
+    problem = {"num_vars": len(axes), "names": list(names), "bounds": [list(a.bounds) for a in axes]}
+    raw = _salib(s.method, problem, experiment)
+    specs = [check.registry()[n] for n in names]
+    points = tuple({p.name: _typed(p, x) for p, x in zip(specs, row, strict=True)} for row in raw)
+    return Samples(names, points, raw, problem)
+
+
+def _salib(method: str, problem: dict[str, Any], experiment: Experiment) -> np.ndarray:
+    s, seed = experiment.sampling, _seed(experiment)
+    if method == "lhs":
+        from SALib.sample import latin
+
+        return latin.sample(problem, s.samples, seed=seed)
+    if method == "sobol":
+        from SALib.sample import sobol
+
+        return sobol.sample(problem, s.samples, calc_second_order=s.calc_second_order, seed=seed)
+    from SALib.sample import morris
+
+    return morris.sample(problem, s.samples, num_levels=s.num_levels, seed=seed)
+
+
+def _typed(spec: sim.ParamSpec, x: float) -> Any:
+    """A sampled number as the parameter's type: integers rounded (and kept in range), on/off at 0.5."""
+    if spec.type == "bool":
+        return bool(x >= 0.5)
+    if spec.type == "int":
+        lo, hi = spec.range
+        return int(min(hi, max(lo, round(float(x)))))
+    return float(x)
+
+
+def check_points(experiment: Experiment, samples: Samples) -> None:
+    """Resolve every (design, point) now: values valid alone can be impossible together."""
+    where = experiment.source or f"experiment '{experiment.name}'"
+    for design in experiment.designs:
+        assert isinstance(design, sim.Design)
+        base = {**design.values, **experiment.fixed}
+        for i, point in enumerate(samples.points):
+            try:
+                sim.Design(design.name, values={**base, **point}).resolved()
+            except InputError as err:
+                raise InputError(f"{where}: sample point {i}: {err}") from None

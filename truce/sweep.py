@@ -1,0 +1,35 @@
+"""`truce sweep`: run an experiment spec into a results folder, resuming whatever is already there."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+
+def sweep(
+    spec: str, out: str, *, workers: int | None, scheduler: str | None, local_cluster: bool, csv: bool
+) -> int:
+    """Run `spec` into `out` and print one summary line; exit code 1 if any run failed.
+
+    Failed runs do not stop the sweep, but a script chaining `truce sweep && truce report` should
+    know, hence the exit code; the first failure's last line points at the cause.
+    """
+    from experiments import Experiment
+
+    experiment = Experiment.from_toml(spec)
+    start = time.monotonic()
+    results = experiment.run(
+        Path(out), workers=workers, scheduler=scheduler, local_cluster=local_cluster, csv=csv
+    )
+    counts = results.manifest["counts"]
+    seconds = time.monotonic() - start
+    print(
+        f"{experiment.name}: {counts['ok']} ok, {counts['failed']} failed of {counts['total']} runs "
+        f"in {out} ({seconds:.1f} s this session)"
+    )
+    if not counts["failed"]:
+        return 0
+    runs = results.runs
+    first = runs[runs["status"] == "failed"].iloc[0]
+    print(f"first failure, {first['run_id']}: {str(first['error']).strip().splitlines()[-1]}")
+    return 1
