@@ -12,6 +12,8 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
+import pandas as pd
+
 import sim
 from sim.params import messages
 
@@ -22,14 +24,9 @@ LANGUAGES = {"en": "English", "de": "Deutsch", "ru": "Русский"}
 _SEPARATORS = {"en": (".", ","), "de": (",", "."), "ru": (",", "\u00a0")}
 
 
-def _flatten(table: dict[str, Any], prefix: str = "") -> dict[str, str]:
-    out: dict[str, str] = {}
-    for key, value in table.items():
-        if isinstance(value, dict):
-            out.update(_flatten(value, f"{prefix}{key}."))
-        else:
-            out[f"{prefix}{key}"] = str(value)
-    return out
+def _flatten(table: dict[str, Any]) -> dict[str, str]:
+    """Nested catalogue tables as flat dotted keys (`control.play`), as `sim`'s catalogue is keyed."""
+    return {key: str(value) for key, value in pd.json_normalize(table, sep=".").iloc[0].items()}
 
 
 @cache

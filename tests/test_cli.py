@@ -2,30 +2,15 @@
 
 from __future__ import annotations
 
-import os
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 import sim
+from tests.cli_runner import run_truce as truce
 
 ROOT = Path(__file__).resolve().parents[1]
-
-
-def truce(*args: str, timeout: float = 120) -> subprocess.CompletedProcess[str]:
-    """`python -m truce.cli ARGS` from the project root, with a wide terminal so tables do not fold."""
-    env = {**os.environ, "COLUMNS": "400", "NO_COLOR": "1", "PYTHONWARNINGS": "ignore"}
-    return subprocess.run(
-        [sys.executable, "-m", "truce.cli", *args],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-        check=False,
-    )
 
 
 def test_designs_lists_the_four_presets():

@@ -5,9 +5,7 @@ Runs are real model runs, kept short (20 weeks, a handful of runs) so the whole 
 
 from __future__ import annotations
 
-import os
 import subprocess
-import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -17,6 +15,7 @@ import pytest
 import sim
 from experiments import Experiment, Results
 from experiments.execute import SerialExecutor
+from tests.cli_runner import run_truce
 
 ROOT = Path(__file__).resolve().parents[2]
 WEEKS = 20
@@ -44,20 +43,6 @@ def reference(tmp_path_factory: pytest.TempPathFactory) -> Results:
     """The small experiment run serially in this process: what every other executor must reproduce."""
     out = tmp_path_factory.mktemp("reference") / "results"
     return small_experiment().run(out, executor=SerialExecutor(), progress=False)
-
-
-def run_truce(*args: str, timeout: float = 180) -> subprocess.CompletedProcess[str]:
-    """`python -m truce.cli ARGS` from the project root, as a user runs it."""
-    env = {**os.environ, "COLUMNS": "200", "NO_COLOR": "1", "PYTHONWARNINGS": "ignore"}
-    return subprocess.run(
-        [sys.executable, "-m", "truce.cli", *args],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-        check=False,
-    )
 
 
 @pytest.fixture
