@@ -92,6 +92,20 @@ def _cmd_report(args: argparse.Namespace) -> int:
     return report(Path(args.dir), Path(args.out) if args.out else None)
 
 
+def _cmd_calibrate(args: argparse.Namespace) -> int:
+    from truce.calibrate import run_calibration
+
+    return run_calibration(
+        args.funnel,
+        args.out,
+        replications=args.replications,
+        root=args.seed,
+        weeks=args.weeks,
+        base=args.design,
+        workers=args.workers,
+    )
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="truce",
@@ -169,6 +183,25 @@ def build_parser() -> argparse.ArgumentParser:
     dash.add_argument("--host", default="127.0.0.1", help="address to serve on (0.0.0.0 for a projector PC)")
     dash.add_argument("--port", type=int, default=8765, help="port to serve on")
     dash.set_defaults(func=_cmd_dashboard)
+
+    cal = sub.add_parser(
+        "calibrate",
+        help="fit market and workforce constants to your funnel; write your company's design",
+        description="Fit the constants paired with FUNNEL.toml's [targets] (never a design lever) on "
+        "common seeds and write a design file for run, compare and the dashboard. The defaults take "
+        "about 1-2 minutes on 2 cores; more replications or weeks tighten the fit at a linear cost.",
+        formatter_class=fmt,
+    )
+    cal.add_argument("funnel", help="observed rates, e.g. experiments/specs/funnel_example.toml")
+    cal.add_argument("--out", required=True, metavar="COMPANY.toml", help="design file to write")
+    cal.add_argument("--replications", type=int, default=6, help="runs per evaluation (common seeds)")
+    cal.add_argument(
+        "--seed", type=int, default=0, help="root seed R: replication r uses SeedSequence(R).spawn(N)[r]"
+    )
+    cal.add_argument("--weeks", type=int, default=156, help="horizon per run (rates over weeks 53..)")
+    cal.add_argument("--design", default="siloed", help="base design (preset or TOML) for the levers")
+    cal.add_argument("--workers", type=int, default=None, help="processes (default: all cores)")
+    cal.set_defaults(func=_cmd_calibrate)
     return parser
 
 

@@ -1,0 +1,86 @@
+"""`truce calibrate`: fit the market and workforce constants to a company's funnel, write its design."""
+
+from __future__ import annotations
+
+import os
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+
+from rich.console import Console
+from rich.table import Table
+
+import sim
+from experiments.calibrate import Fit, base_design, calibrate, design_toml, evaluations, load_funnel
+from sim.params import spec
+
+
+def run_calibration(
+    funnel_path: str,
+    out: str,
+    *,
+    replications: int,
+    root: int,
+    weeks: int,
+    base: str,
+    workers: int | None,
+) -> int:
+    """Validate everything, fit, print the fit per target and the values, write the design file.
+
+    The design is checked with `sim.load_design` after writing, so a file that `truce run` would
+    reject is never left behind silently.
+    """
+    from truce.progress import progress
+
+    funnel = load_funnel(funnel_path)
+    design = base_design(funnel, base)
+    if not out.endswith(".toml"):
+        raise sim.InputError(f"--out {out!r}: the design file must end in .toml")
+    total = evaluations(funnel.fitted) * replications
+    workers = workers or os.cpu_count() or 1
+    with (
+        progress(total, "runs", "calibrating") as advance,
+        ProcessPoolExecutor(max_workers=workers) as pool,
+    ):
+        fit = calibrate(
+            funnel, base, replications=replications, root=root, weeks=weeks, executor=pool,
+            on_evaluation=advance,
+        )  # fmt: skip
+    _print(fit, replications, root, weeks)
+    header = (
+        f"Calibrated by `truce calibrate {funnel_path} --replications {replications} --seed {root} "
+        f"--weeks {weeks} --design {base}`:\n"
+        f"{', '.join(fit.values)} fitted by damped fixed-point rounds, then scipy least_squares on\n"
+        f"log-odds/log residuals, {fit.evaluations} evaluations of {replications} runs each on common "
+        f"seeds SeedSequence({root}).spawn({replications}), {weeks} weeks (rates over weeks 53..)."
+    )
+    path = Path(out)
+    path.write_text(design_toml(fit, funnel, design, name=path.stem, header=header), encoding="utf-8")
+    sim.load_design(path)
+    Console().print(f"wrote {path}: `truce run {path}` or `truce compare {path} siloed`")
+    return 0
+
+
+def _print(fit: Fit, replications: int, root: int, weeks: int) -> None:
+    console = Console()
+    table = Table(
+        title=f"fit per target: {replications} replications, root seed {root}, {weeks} weeks "
+        f"(mean, 95% CI over replications)"
+    )
+    for col in ("target", "observed", "fitted mean", "95% CI", "residual"):
+        table.add_column(col, justify="left" if col == "target" else "right")
+    for row in fit.table():
+        table.add_row(
+            str(row["target"]),
+            f"{row['observed']:.4g}",
+            f"{row['fitted']:.4g}",
+            f"{row['ci_low']:.4g} .. {row['ci_high']:.4g}",
+            f"{row['residual']:+.3g}",
+        )
+    console.print(table)
+    values = Table(title=f"fitted constants ({fit.evaluations} evaluations; {fit.message})")
+    for col in ("constant", "default", "fitted", "range"):
+        values.add_column(col, justify="left" if col == "constant" else "right")
+    for name, value in fit.values.items():
+        p = spec(name)
+        values.add_row(name, f"{p.default:.4g}", f"{value:.4g}", f"{p.range[0]} .. {p.range[1]}")
+    console.print(values)
