@@ -33,9 +33,9 @@ CSS = Path(__file__).with_name("style.css")
 class Charts:
     """The page's chart widgets, made once per session and redrawn in place.
 
-    Assigning a widget's `figure` sends just that trait; re-rendering a component tree per step costs
-    reacton ~100 ms of reconciliation here, which is what the 150 ms budget from click to repaint
-    cannot afford.
+    A widget sends its own figure (or only the week's new points); re-rendering a component tree
+    per step costs reacton ~100 ms of reconciliation here, which is what the 150 ms budget from click
+    to repaint cannot afford.
     """
 
     def __init__(self) -> None:
@@ -46,7 +46,7 @@ class Charts:
             figures = {name: build(session.runs, t) for name, build in TIME_CHARTS.items()}
             figures["handoff"] = handoff(session.runs, t)
         for name, figure in figures.items():
-            self.widgets[name].figure = {**figure, "rev": rev}
+            self.widgets[name].show(figure, rev)
 
 
 @solara.component

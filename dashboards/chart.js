@@ -1,7 +1,8 @@
-// A plotly.js chart redrawn in place (Plotly.react) whenever Python sends a new figure.
+// A plotly.js chart redrawn in place whenever Python sends a new figure or the new points of one.
 // plotly.js is loaded once per page from the local asset cache and shared by every chart.
-// Updates that arrive while a draw is running collapse into one redraw with the newest figure, so a
-// fast-playing model never builds a backlog in the browser.
+// Every chart that changed is redrawn in one shared animation frame, so a step that touches six charts
+// costs one frame, and updates that arrive meanwhile collapse into that redraw: a fast-playing model
+// never builds a backlog in the browser.
 
 function loadPlotly(url) {
   window.__trucePlotly ??= fetch(url)
@@ -25,7 +26,40 @@ function recordPaint(name, rev) {
   });
 }
 
+// The redraws waiting for the next frame (view -> its draw function), run together in that frame.
+const pending = new Map();
+let frame = 0;
+async function drawPending() {
+  const draws = [...pending.values()];
+  pending.clear();
+  await Promise.all(draws.map((run) => run()));
+  frame = pending.size ? requestAnimationFrame(drawPending) : 0; // arrived while drawing
+}
+function schedule(view, draw) {
+  pending.set(view, draw);
+  frame ||= requestAnimationFrame(drawPending);
+}
+
 export default {
+  initialize({ model }) {
+    // {base, rev, points: [[x...], [y...]] | null per trace}: append to the figure the model holds
+    // (revision `base`), so a view rendered later still starts from the whole current figure.
+    model.on("msg:custom", ({ base, rev, points }) => {
+      const figure = model.get("figure");
+      if (figure.rev !== base) {
+        model.send({ resync: true }); // points missed: Python sends the whole figure
+        return;
+      }
+      points.forEach((xy, i) => {
+        if (!xy) return;
+        const trace = figure.data[i];
+        trace.x = trace.x.concat(xy[0]); // new arrays: Plotly.react compares arrays by identity
+        trace.y = trace.y.concat(xy[1]);
+      });
+      figure.rev = rev; // then each view's own handler (registered later, so called later) redraws
+    });
+  },
+
   async render({ model, el }) {
     const div = document.createElement("div");
     div.className = "truce-chart";
@@ -35,33 +69,39 @@ export default {
     el.appendChild(div);
     const Plotly = await loadPlotly(model.get("plotly_url"));
     const config = { displayModeBar: false, responsive: true };
-    let busy = false;
-    let dirty = true;
-    async function draw() {
-      if (busy) return;
-      busy = true;
-      while (dirty) {
-        await new Promise((resolve) => requestAnimationFrame(resolve)); // one redraw per frame at most
-        dirty = false;
-        const figure = model.get("figure");
-        try {
+    let shown = null; // the figure object drawn last: a new one from Python means a full react
+    async function draw(replot) {
+      const figure = model.get("figure");
+      try {
+        if (replot || figure !== shown) {
           await Plotly.react(div, figure.data ?? [], figure.layout ?? {}, config);
-          div.dataset.rev = figure.rev ?? "";
-          recordPaint(model.get("name"), figure.rev);
-        } catch (error) {
-          // Keep drawing later figures, but let the failure surface as a page error.
-          setTimeout(() => {
-            throw error;
-          });
+          shown = figure;
         }
+        div.dataset.rev = figure.rev ?? "";
+        recordPaint(model.get("name"), figure.rev);
+      } catch (error) {
+        // Keep drawing later figures, but let the failure surface as a page error.
+        setTimeout(() => {
+          throw error;
+        });
       }
-      busy = false;
     }
-    model.on("change:figure", () => {
-      dirty = true;
-      draw();
-    });
-    await draw();
-    return () => Plotly.purge(div);
+    // Several updates before the frame: one draw, a replot if any of them brought points.
+    let replot = false;
+    const update = (points) => {
+      replot ||= points;
+      schedule(update, () => {
+        const again = replot;
+        replot = false;
+        return draw(again);
+      });
+    };
+    model.on("change:figure", () => update(false));
+    model.on("msg:custom", ({ points }) => update(points.some((xy) => xy?.[0].length)));
+    await draw(true);
+    return () => {
+      pending.delete(update);
+      Plotly.purge(div);
+    };
   },
 };

@@ -3,24 +3,77 @@
 Solara's `FigurePlotly` validates a `plotly.graph_objects` figure in Python and re-adds every trace on
 each update (~27 ms per chart per frame, measured); a live dashboard with six charts then cannot keep
 up with the model. This widget sends the JSON figure as it is and lets plotly.js diff it in the
-browser (`Plotly.react`).
+browser (`Plotly.react`). A week usually only adds one point to each line: then just those points
+travel (a few hundred bytes instead of a figure that grows to hundreds of kilobytes by week 260).
 """
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import anywidget
 import traitlets
 
 from dashboards.assets import plotly_url
 
+#: The arrays a week may lengthen; a change anywhere else in a figure sends the whole figure.
+GROWING = ("x", "y")
+
+
+def _frame(figure: dict[str, Any]) -> list[Any]:
+    """Everything of a figure but the growing arrays: the same frame means only points were added."""
+    traces = [{k: v for k, v in trace.items() if k not in GROWING} for trace in figure["data"]]
+    return [figure["layout"], traces]
+
+
+def _new_points(old: dict[str, Any], new: dict[str, Any]) -> list[list[list[Any]] | None] | None:
+    """Per trace the [x, y] points appended since `old` (None: none), or None if not an append."""
+    if _frame(old) != _frame(new):
+        return None
+    points: list[list[list[Any]] | None] = []
+    for was, now in zip(old["data"], new["data"], strict=True):
+        if not all(k in was and k in now for k in GROWING):
+            points.append(None)
+            continue
+        n = len(was["x"])
+        if len(now["x"]) < n or any(now[k][:n] != was[k] for k in GROWING):
+            return None
+        points.append([now[k][n:] for k in GROWING] if len(now["x"]) > n else None)
+    return points
+
 
 class Chart(anywidget.AnyWidget):
-    """One chart; assign `figure` ({"data", "layout", "rev"}) to redraw it."""
+    """One chart; `show` a figure ({"data", "layout"}) to redraw it."""
 
     _esm = Path(__file__).with_name("chart.js")
     figure = traitlets.Dict().tag(sync=True)
     name = traitlets.Unicode("").tag(sync=True)
     height = traitlets.Int(340).tag(sync=True)
     plotly_url = traitlets.Unicode(plotly_url()).tag(sync=True)
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self._shown: dict[str, Any] | None = None  # a copy of the figure the browser holds now
+        self._rev = 0
+        self.on_msg(self._resync)
+
+    def show(self, figure: dict[str, Any], rev: int) -> None:
+        """Redraw with `figure`, labelled `rev`: only its new points if nothing else changed.
+
+        The browser appends the points to the figure it holds, so it ends with the same figure a full
+        send would give it.
+        """
+        points = None if self._shown is None else _new_points(self._shown, figure)
+        if points is None:
+            self.figure = {**figure, "rev": rev}
+        else:
+            self.send({"base": self._rev, "rev": rev, "points": points})
+        # A copy: the models keep appending to the lists the figure was built from.
+        data = [{**trace, **{k: list(trace[k]) for k in GROWING if k in trace}} for trace in figure["data"]]
+        self._shown, self._rev = {**figure, "data": data}, rev
+
+    def _resync(self, _widget: Any, content: dict[str, Any], _buffers: Any) -> None:
+        """The browser missed some points (they came before it was ready): send it everything."""
+        if content.get("resync") and self._shown is not None:
+            self.figure = {**self._shown, "rev": self._rev}
