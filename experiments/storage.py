@@ -11,7 +11,8 @@ from __future__ import annotations
 import json
 import os
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -20,13 +21,14 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.dataset as ds
 import pyarrow.parquet as pq
+from filelock import FileLock, Timeout
 
 import sim
 from experiments.manifest import now
 from experiments.plan import Outcome, Probe, Task
 from sim import InputError
 
-RUNS, WEEKLY, MANIFEST = "runs", "weekly", "manifest.json"
+RUNS, WEEKLY, MANIFEST, LOCK = "runs", "weekly", "manifest.json", ".sweep.lock"
 _TYPES = {"bool": pa.bool_(), "int": pa.int64(), "float": pa.float64()}
 
 
@@ -54,6 +56,21 @@ def schemas(probe: Probe, keep: Iterable[str]) -> tuple[pa.Schema, pa.Schema | N
     return runs, pa.schema([("run_id", pa.string()), ("week", pa.int64()), *weekly])
 
 
+@contextmanager
+def hold(path: Path) -> Iterator[None]:
+    """Hold the folder for one sweep at a time: two sweeps resuming into one folder would both compute
+    the missing runs and commit them twice. The lock is the operating system's, so a killed sweep
+    releases it at once; the file it locks stays and is harmless."""
+    path.mkdir(parents=True, exist_ok=True)
+    try:
+        with FileLock(path / LOCK, timeout=0):
+            yield
+    except Timeout:
+        raise InputError(
+            f"{path}: another sweep is writing into this folder; wait for it to finish or use another --out"
+        ) from None
+
+
 def open_folder(path: Path, manifest: dict[str, Any]) -> dict[str, Any]:
     """Create the folder, or check it holds this very experiment and tidy it for resuming.
 
@@ -69,7 +86,7 @@ def open_folder(path: Path, manifest: dict[str, Any]) -> dict[str, Any]:
             )
         tidy(path)
         return old
-    if path.exists() and any(path.iterdir()):
+    if path.exists() and any(f.name != LOCK for f in path.iterdir()):
         raise InputError(f"{path}: folder is not empty and has no {MANIFEST}; use an empty or new folder")
     for sub in (RUNS, WEEKLY):
         (path / sub).mkdir(parents=True, exist_ok=True)

@@ -45,44 +45,45 @@ def sweep(
     samples = draw(experiment)
     check_points(experiment, samples)
     runs_schema, weekly_schema = storage.schemas(probe(), experiment.keep)
-    manifest = storage.open_folder(out, mf.build(experiment, samples, runs_schema, weekly_schema))
-    session: dict[str, Any] = {"started": mf.now(), "git_commit": mf.provenance()["git_commit"]}
-    ids = storage.read(out, storage.RUNS, ["run_id"])
-    done = set() if ids is None else set(ids["run_id"])
-    writer = storage.PartWriter(
-        out, runs_schema, weekly_schema, mf.part_provenance(manifest), flush_runs, flush_seconds
-    )
-    total = manifest["runs_total"]
-    status = "aborted"  # an error other than Ctrl-C; what was committed stays, and resumes
-    with SweepProgress(total, len(done), f"sweep {experiment.name}", progress) as bar, _ctrl_c() as stop:
+    with storage.hold(out):
+        manifest = storage.open_folder(out, mf.build(experiment, samples, runs_schema, weekly_schema))
+        session: dict[str, Any] = {"started": mf.now(), "git_commit": mf.provenance()["git_commit"]}
+        ids = storage.read(out, storage.RUNS, ["run_id"])
+        done = set() if ids is None else set(ids["run_id"])
+        writer = storage.PartWriter(
+            out, runs_schema, weekly_schema, mf.part_provenance(manifest), flush_runs, flush_seconds
+        )
+        total = manifest["runs_total"]
+        status = "aborted"  # an error other than Ctrl-C; what was committed stays, and resumes
+        with SweepProgress(total, len(done), f"sweep {experiment.name}", progress) as bar, _ctrl_c() as stop:
 
-        def on_done(task: Task, outcome: Outcome) -> None:
-            writer.add(task, outcome)
-            bar.advance(outcome.error is not None)
+            def on_done(task: Task, outcome: Outcome) -> None:
+                writer.add(task, outcome)
+                bar.advance(outcome.error is not None)
 
-        def tick() -> None:
-            if writer.due():
+            def tick() -> None:
+                if writer.due():
+                    writer.flush()
+                bar.refresh()
+
+            try:
+                with _executor(executor, workers, scheduler, local_cluster) as (pool, n):
+                    todo = tasks(experiment, samples, done)
+                    drive(pool, todo, on_done, window=_window(pool, n), tick=tick, stop=stop)
+                status = "complete"
+            except KeyboardInterrupt:
+                status = "interrupted"
+                raise
+            finally:
                 writer.flush()
-            bar.refresh()
-
-        try:
-            with _executor(executor, workers, scheduler, local_cluster) as (pool, n):
-                todo = tasks(experiment, samples, done)
-                drive(pool, todo, on_done, window=_window(pool, n), tick=tick, stop=stop)
-            status = "complete"
-        except KeyboardInterrupt:
-            status = "interrupted"
-            raise
-        finally:
-            writer.flush()
-            counts = _finish(out, manifest, session, status, csv)
-            if status == "interrupted":
-                print(
-                    f"sweep interrupted: {total - counts['missing']} of {total} runs are committed in {out}; "
-                    "run the same command again to compute the rest",
-                    file=sys.stderr,
-                )
-    return Results(out)
+                counts = _finish(out, manifest, session, status, csv)
+                if status == "interrupted":
+                    print(
+                        f"sweep interrupted: {total - counts['missing']} of {total} runs are committed in "
+                        f"{out}; run the same command again to compute the rest",
+                        file=sys.stderr,
+                    )
+        return Results(out)
 
 
 def _executor(

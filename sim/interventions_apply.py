@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -52,11 +53,34 @@ def _buy_leads(model: TruceModel, iv: Intervention) -> None:
     model.leads_generated[Source.BOUGHT] += n
 
 
-def _set(model: TruceModel, name: str, value: object) -> None:
-    """Change one parameter; nothing changes if the result is invalid (alone or with the others)."""
-    new = {**model.p, name: spec(name).check(value)}
-    check_combination(new, f"intervention set {name}")
-    model.p[name] = new[name]
+def lever_changes(iv: Intervention) -> dict[str, Any]:
+    """The parameter values `iv` sets, each checked against its spec; {} for kinds that act on
+    people or the market instead."""
+    if iv.kind in _SETS:
+        name, value = _SETS[iv.kind](iv)
+        return {name: spec(name).check(value)}
+    if iv.kind == "switch_design":
+        new = get_design(iv.get("design"))
+        return {name: value for name, value in new.values.items() if spec(name).kind == "lever"}
+    return {}
+
+
+def check_schedule(values: dict[str, Any], interventions: Iterable[Intervention], where: str) -> None:
+    """Replay the scheduled parameter changes in week order and reject the first impossible
+    combination, so a design file that would break a rule in week 100 fails before week 1."""
+    values = dict(values)
+    for iv in sorted(interventions, key=lambda iv: iv.week):
+        changes = lever_changes(iv)
+        if changes:
+            check_combination({**values, **changes}, f"{where}: intervention {iv.kind} in week {iv.week}")
+            values.update(changes)
+
+
+def _set(model: TruceModel, iv: Intervention) -> None:
+    """Change parameters; nothing changes if the result is invalid (alone or with the others)."""
+    new = {**model.p, **lever_changes(iv)}
+    check_combination(new, f"intervention {iv.kind}")
+    model.p.update(new)
 
 
 def _switch(model: TruceModel, iv: Intervention) -> None:
@@ -66,16 +90,14 @@ def _switch(model: TruceModel, iv: Intervention) -> None:
 
     Only the levers the new design file sets change: headcount, budget, CRM and leadership backing
     are the company's own, not the design's, and stay as they are."""
-    new = get_design(iv.get("design"))
-    levers = [spec(name) for name in new.values if spec(name).kind == "lever"]
+    levers = lever_changes(iv)
     if not levers:
         return
     change = np.mean(
-        [abs(float(new.values[s.name]) - float(model.p[s.name])) / (s.range[1] - s.range[0]) for s in levers]
+        [abs(float(v) - float(model.p[n])) / (spec(n).range[1] - spec(n).range[0]) for n, v in levers.items()]
     )
-    check_combination({**model.p, **{s.name: new.values[s.name] for s in levers}}, f"switch to {new.name}")
-    for s in levers:
-        model.p[s.name] = new.values[s.name]
+    check_combination({**model.p, **levers}, f"switch to {iv.get('design')}")
+    model.p.update(levers)
     shock = min(0.3, 1.5 * float(change)) * (1 - 0.6 * model.p["leadership_backing"])
     model.org.change_shock += shock
     for person in model.agents:
@@ -88,9 +110,16 @@ _HANDLERS = {
     "sales_training": _training,
     "hire": _hire,
     "buy_leads": _buy_leads,
-    "crm": lambda m, iv: _set(m, "crm_level", iv.get("level")),
-    "liaison": lambda m, iv: _set(m, "liaison", iv.get("on")),
-    "leadership_backing": lambda m, iv: _set(m, "leadership_backing", iv.get("level")),
+    "crm": _set,
+    "liaison": _set,
+    "leadership_backing": _set,
     "switch_design": _switch,
-    "set": lambda m, iv: _set(m, iv.get("param"), iv.get("value")),
+    "set": _set,
+}
+#: Kinds that set one parameter: kind -> (parameter, value) of an intervention.
+_SETS = {
+    "crm": lambda iv: ("crm_level", iv.get("level")),
+    "liaison": lambda iv: ("liaison", iv.get("on")),
+    "leadership_backing": lambda iv: ("leadership_backing", iv.get("level")),
+    "set": lambda iv: (iv.get("param"), iv.get("value")),
 }

@@ -68,6 +68,7 @@ class TruceModel(mesa.Model):
         for iv in (*self.design.interventions, *interventions):
             iv.validate(weeks, f"{where}: intervention {iv.kind}")
             self.schedule[iv.week].append(iv)
+        interventions_apply.check_schedule(self.p, (*self.design.interventions, *interventions), where)
         self._roster: dict | None = None
         root = seed_sequence(rng)
         self.seed_entropy = root.entropy

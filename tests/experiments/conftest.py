@@ -21,8 +21,9 @@ ROOT = Path(__file__).resolve().parents[2]
 WEEKS = 20
 KEEP = ("revenue", "customers", "headcount_sales")
 
-#: Makes a genuine runtime failure: three_dimensional pays a 0.4 retention bonus, so raising the
-#: shared bonus to 0.9 in week 3 is rejected by the model mid-run; siloed (no retention bonus) runs on.
+#: Makes a genuine failure of some runs only: three_dimensional pays a 0.4 retention bonus, so a
+#: schedule raising the shared bonus to 0.9 in week 3 is rejected when its model is built (in the
+#: worker); siloed (no retention bonus) runs on.
 FAILING_SET = sim.Intervention(3, "set", param="shared_bonus_share", value=0.9)
 
 
@@ -66,5 +67,5 @@ def spec_file(tmp_path: Path) -> Callable[[str], Path]:
 
 @pytest.fixture
 def failing_set() -> sim.Intervention:
-    """An intervention that makes every three_dimensional run raise in week 3 (see `FAILING_SET`)."""
+    """An intervention that makes every three_dimensional run raise (see `FAILING_SET`)."""
     return FAILING_SET

@@ -113,3 +113,28 @@ def test_ctrl_c_stops_cleanly_keeping_committed_runs_and_rerun_completes(tmp_pat
     rerun = Experiment.from_toml(spec).run(out, executor=SerialExecutor(), progress=False)
     assert len(rerun.runs) == TOTAL and rerun.runs["run_id"].is_unique
     assert rerun.manifest["status"] == "complete"
+
+
+def test_a_second_sweep_into_a_folder_in_use_is_refused_and_the_first_completes(tmp_path, truce):
+    """Two sweeps resuming into one folder would both compute the missing runs: the second is refused
+    with one line while the first runs, the first ends with every run exactly once, and once it has
+    finished the same command is accepted (it finds nothing missing). Runs of a year, so the first
+    sweep is still busy (several seconds) when the second starts."""
+    spec = tmp_path / "resume.toml"
+    spec.write_text(SPEC.replace("weeks = 12", "weeks = 52"))
+    out = tmp_path / "out"
+    first = start(spec, out)
+    deadline = time.monotonic() + 120
+    while not (out / "runs").exists() or committed(out) == 0:
+        assert first.poll() is None and time.monotonic() < deadline, first.stderr.read().decode()[-2000:]
+        time.sleep(0.02)
+    second = truce("sweep", str(spec), "--out", str(out), "--workers", "1")
+    assert second.returncode == 2, second.stderr
+    assert "another sweep is writing into this folder" in second.stderr and str(out) in second.stderr
+    assert first.poll() is None, "the refused sweep must not have waited for the first to finish"
+    assert first.wait(timeout=300) == 0, first.stderr.read().decode()[-2000:]
+    results = load(out)
+    assert len(results.runs) == TOTAL and results.runs["run_id"].is_unique
+    again = truce("sweep", str(spec), "--out", str(out), "--workers", "1")
+    assert again.returncode == 0, again.stderr
+    assert f"{TOTAL} ok, 0 failed of {TOTAL}" in again.stdout

@@ -66,7 +66,7 @@ def test_example_specs_define_the_sweeps_the_issue_asks_for():
     morris = Experiment.from_toml(f"{SPECS}/morris.toml")
     assert {a.name for a in morris.axes} == {p.name for p in sim.params()}  # every lever and uncertainty
     samples = draw(morris)
-    assert samples.raw.shape == (10 * (len(morris.axes) + 1), len(morris.axes))
+    assert samples.raw.shape == (20 * (len(morris.axes) + 1), len(morris.axes))  # r = 20 trajectories
     for axis in morris.axes:  # integer headcounts and accounts stay in a plausible band, as integers
         spec = next(p for p in sim.params() if p.name == axis.name)
         values = [p[axis.name] for p in samples.points]

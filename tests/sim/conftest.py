@@ -184,8 +184,13 @@ def record(record_property):
     return _record
 
 
+#: This module, taken while it is being imported: every folder's conftest is imported as `conftest`,
+#: so `sys.modules["conftest"]` later holds whichever was imported last.
+_THIS = sys.modules[__name__]
+
+
 @pytest.fixture(scope="session")
 def lab() -> ModuleType:
     """These helpers as one namespace (`lab.effect`, `lab.total`, ...): a fixture, because a `conftest`
     module is not reliably importable by name from test modules."""
-    return sys.modules[__name__]
+    return _THIS

@@ -236,3 +236,28 @@ def test_a_sub_hour_sla_is_a_valid_lever_value():
     """Any SLA in the registry's range runs, even one tighter than the shortest modelled contact."""
     result = sim.run("shared_kpis", weeks=12, seed=0, lead_sla_hours=0.1)
     assert result.summary["lead_response_hours"] > 0
+
+
+def test_scheduled_changes_that_break_the_pay_rule_are_refused_before_week_1(tmp_path):
+    """Each `set` is valid alone; together, in week 15, the bonus shares exceed variable pay. The file
+    is refused when the run is built, naming the file, the week and the rule, not in week 15."""
+    path = _design_file(
+        tmp_path,
+        'name = "my_company"\n'
+        '[[interventions]]\nweek = 10\nkind = "set"\nparam = "shared_bonus_share"\nvalue = 0.6\n'
+        '[[interventions]]\nweek = 15\nkind = "set"\nparam = "retention_bonus_share"\nvalue = 0.5\n',
+        "x.toml",
+    )
+    with pytest.raises(sim.InputError) as excinfo:
+        sim.TruceModel(path, weeks=20)
+    _assert_names(_message(excinfo), str(path), "week 15", "0.6 + 0.5", "sum <= 1")
+
+
+def test_switching_to_a_design_whose_bonus_breaks_the_pay_rule_is_refused_before_week_1(tmp_path):
+    """A design file that sets only a shared bonus of 0.5; switching to it from a company paying a
+    retention bonus of 0.9 is impossible, and the run is refused before it starts."""
+    target = _design_file(tmp_path, 'name = "bonus_heavy"\n[levers]\nshared_bonus_share = 0.5\n', "b.toml")
+    switch = [sim.Intervention(5, "switch_design", design=str(target))]
+    with pytest.raises(sim.InputError) as excinfo:
+        sim.run("siloed", weeks=10, interventions=switch, retention_bonus_share=0.9)
+    _assert_names(_message(excinfo), "switch_design", "week 5", "0.5 + 0.9", "sum <= 1")
