@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
 from functools import cache, lru_cache
 from types import ModuleType
 from typing import Any
@@ -15,6 +14,7 @@ import pytest
 from scipy import stats
 
 import sim
+from tests.confidence import CI
 
 #: Common random numbers: every arm of a mechanism test runs on exactly these seeds (>= 10).
 SEEDS = tuple(range(10))
@@ -58,19 +58,6 @@ def run(
     """
     ivs = tuple((iv.week, iv.kind, tuple(sorted(iv.args.items()))) for iv in interventions)
     return _cached_run(design, weeks, seed, _canonical(design, params), ivs)
-
-
-@dataclass(frozen=True)
-class CI:
-    """A mean (of per-seed paired differences, or of values) and its two-sided t confidence interval."""
-
-    mean: float
-    low: float
-    high: float
-    n: int
-
-    def __str__(self) -> str:
-        return f"mean {self.mean:.4g}, 95% CI [{self.low:.4g}, {self.high:.4g}] (n={self.n})"
 
 
 def mean_ci(values: Iterable[float], level: float = 0.95) -> CI:
@@ -170,18 +157,6 @@ def ratio(numerator: str, denominator: str, scale: float = 1.0) -> Metric:
         return scale * float(w[numerator].sum()) / den if den else 0.0
 
     return metric
-
-
-@pytest.fixture
-def record(record_property):
-    """Record a measured CI on the test's report (visible with --junitxml) and in its captured output."""
-
-    def _record(name: str, ci: CI) -> CI:
-        record_property(name, str(ci))
-        print(f"{name}: {ci}")
-        return ci
-
-    return _record
 
 
 #: This module, taken while it is being imported: every folder's conftest is imported as `conftest`,

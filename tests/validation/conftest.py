@@ -29,6 +29,7 @@ import experiments
 import sim
 from experiments.execute import SerialExecutor
 from experiments.stats import paired, t_interval
+from tests.confidence import CI
 
 #: Common random numbers: every arm runs these replications of this root seed (stated N >= 10; an arm
 #: may run more, and `SeedSequence(ROOT_SEED).spawn(n)` begins with the same seeds for every n).
@@ -90,19 +91,6 @@ class Arm:
             keep=list(KEEP),
             name=self.name,
         )
-
-
-@dataclass(frozen=True)
-class CI:
-    """Mean of per-seed values (or paired differences) and its 95% t interval."""
-
-    mean: float
-    low: float
-    high: float
-    n: int
-
-    def __str__(self) -> str:
-        return f"mean {self.mean:.4g}, 95% CI [{self.low:.4g}, {self.high:.4g}] (n={self.n})"
 
 
 class Lab:
@@ -221,15 +209,3 @@ def lab(tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureRequest
     root = (base.parent if shared else base) / "validation-arms"
     root.mkdir(exist_ok=True)
     return Lab(root)
-
-
-@pytest.fixture
-def record(record_property):
-    """Record a measured CI on the test's report (visible with --junitxml) and in its captured output."""
-
-    def _record(name: str, ci: CI) -> CI:
-        record_property(name, str(ci))
-        print(f"{name}: {ci}")
-        return ci
-
-    return _record
