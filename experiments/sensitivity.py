@@ -56,12 +56,14 @@ def _salib(sampling: Mapping[str, Any], y: np.ndarray, num_resamples: int, seed:
         return morris.analyze(
             problem, x, y, num_resamples=num_resamples, num_levels=sampling["num_levels"], seed=seed
         )
+    # SALib's Sobol analysis reads seed 0 as "no seed" (`if seed:`) and then draws its bootstrap from
+    # the global state, so the intervals would change from call to call: 0 stands for another fixed seed.
     return sobol.analyze(
         problem,
         y,
         calc_second_order=sampling["calc_second_order"],
         num_resamples=num_resamples,
-        seed=seed,
+        seed=seed or 2**31 - 1,
     )
 
 

@@ -53,6 +53,8 @@ def test_sobol_recovers_the_ishigami_indices_within_their_confidence():
     problem = {"num_vars": 3, "names": NAMES, "bounds": bounds}
     x = sobol_sample.sample(problem, 1024, calc_second_order=False, seed=2)
     table = indices(_runs([Ishigami.evaluate(x)]), _sampling("sobol", x, bounds), {"y": "y"}, seed=0)
+    again = indices(_runs([Ishigami.evaluate(x)]), _sampling("sobol", x, bounds), {"y": "y"}, seed=0)
+    pd.testing.assert_frame_equal(table, again)  # seed 0 is a seed too: the bootstrap repeats exactly
     table = table.set_index(["index", "parameter"])
     expected = {"S1": [0.314, 0.442, 0.0], "ST": [0.558, 0.442, 0.244]}  # Saltelli et al. 2008
     for index, values in expected.items():
