@@ -2,7 +2,11 @@
 
 Budgets (issue 4): Step click -> last chart repainted <= 150 ms (single and side by side), first
 chart <= 6 s after opening the page on a warm server, 260 weeks at full speed <= 60 s.
-Run: .venv/bin/python benchmarks/bench_dashboard.py [--steps 15]
+Run: .venv/bin/python benchmarks/bench_dashboard.py [--steps 15] [--breakdown]
+
+`--breakdown` also times every plotly.js call in the page (its synchronous part: the browser's main
+thread is busy for that long) and says when after the click the first redraw began: what is left of
+a step is then server and transport (click to first redraw) and plotly.js (the sum over charts).
 """
 
 from __future__ import annotations
@@ -35,6 +39,20 @@ CLICK_STEP = """() => {
     step.click();
     return t;
 }"""
+
+
+# Wraps the page's plotly.js drawing calls to record [chart, start, end] of their synchronous part.
+TIME_PLOTLY = """() => window.__trucePlotly.then((Plotly) => {
+    for (const name of ["react", "newPlot"]) {
+        const call = Plotly[name];
+        Plotly[name] = (div, ...args) => {
+            const began = performance.now();
+            const done = call(div, ...args);
+            (window.__truceCost ??= []).push([div.dataset.chart, began, performance.now()]);
+            return done;
+        };
+    }
+})"""
 
 
 def start_server() -> tuple[subprocess.Popen, str]:
@@ -71,15 +89,25 @@ def open_page(page: Page, url: str) -> float:
     return first
 
 
-def step_latencies(page: Page, steps: int) -> list[float]:
-    """Milliseconds from the Step click to the paint of the last of all six charts."""
+def step_latencies(page: Page, steps: int, costs: dict[str, list[float]] | None = None) -> list[float]:
+    """Milliseconds from the Step click to the paint of the last of all six charts.
+
+    `costs` (with TIME_PLOTLY installed) collects per chart the milliseconds of its plotly.js calls
+    per step, and under "first redraw" when after the click the first of them began.
+    """
     out = []
     for _ in range(steps):
+        page.evaluate("window.__truceCost = []")
         t0 = page.evaluate(CLICK_STEP)
         page.wait_for_function(
             "names => names.every(n => window.__truceDrawn[n])", arg=list(CHARTS), timeout=30_000
         )
         out.append(page.evaluate("Math.max(...Object.values(window.__truceDrawn).map(d => d.t))") - t0)
+        if costs is not None:
+            calls = page.evaluate("window.__truceCost")
+            for name in CHARTS:
+                costs.setdefault(name, []).append(sum(end - began for n, began, end in calls if n == name))
+            costs.setdefault("first redraw", []).append(min(began for _, began, _ in calls) - t0)
         page.wait_for_timeout(100)
     return out
 
@@ -93,6 +121,7 @@ def all_on_screen(page: Page) -> bool:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--steps", type=int, default=15, help="Step clicks measured per layout")
+    parser.add_argument("--breakdown", action="store_true", help="also time plotly.js per chart")
     args = parser.parse_args()
     proc, url = start_server()
     try:
@@ -104,15 +133,26 @@ def main() -> None:
             first = open_page(page, url)
             print(f"first chart after opening (warm server): {first:.2f} s (budget 6 s)")
             print(f"every chart on screen at 1920x1400: {all_on_screen(page)}")
+            if args.breakdown:
+                page.evaluate(TIME_PLOTLY)
             for layout in ("single", "side by side"):
                 if layout == "side by side":
                     page.locator(".truce-side-by-side label").click()
                     page.wait_for_timeout(1500)
-                ms = step_latencies(page, args.steps)
+                costs: dict[str, list[float]] | None = {} if args.breakdown else None
+                ms = step_latencies(page, args.steps, costs)
                 print(
                     f"Step -> last chart repaint, {layout}: median {statistics.median(ms):.0f} ms, "
                     f"max {max(ms):.0f} ms over {len(ms)} clicks (budget 150 ms)"
                 )
+                if costs:
+                    first = statistics.median(costs.pop("first redraw"))
+                    medians = {name: statistics.median(v) for name, v in costs.items()}
+                    each = ", ".join(f"{name} {v:.0f}" for name, v in medians.items())
+                    print(
+                        f"  first redraw began {first:.0f} ms after the click; plotly.js per chart "
+                        f"(median ms): {each}; sum {sum(medians.values()):.0f}"
+                    )
             page.get_by_role("button", name="Reset", exact=True).click()
             page.get_by_role("button", name="Full").click()
             began = time.perf_counter()

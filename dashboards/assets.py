@@ -75,4 +75,7 @@ def server_env(cache_dir: Path = CACHE_DIR) -> dict[str, str]:
         "SOLARA_ASSETS_PROXY": "True",
         "SOLARA_TELEMETRY_MIXPANEL_ENABLE": "False",
         "SOLARA_THEME_SHOW_BANNER": "False",  # an English line in the corner of every language's page
+        # reacton's opt-in renderer re-renders only the components whose state changed; the default
+        # walks the whole page on every step (~60 ms of the server's time per week, measured).
+        "REACTON_FAST": "1",
     }

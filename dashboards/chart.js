@@ -1,8 +1,9 @@
 // A plotly.js chart redrawn in place whenever Python sends a new figure or the new points of one.
 // plotly.js is loaded once per page from the local asset cache and shared by every chart.
-// Every chart that changed is redrawn in one shared animation frame, so a step that touches six charts
-// costs one frame, and updates that arrive meanwhile collapse into that redraw: a fast-playing model
-// never builds a backlog in the browser.
+// The charts whose updates have arrived are redrawn together in one task as soon as the page is free
+// (waiting for the next animation frame left the page idle for up to a frame per step), and updates
+// that arrive meanwhile collapse into the next redraw: a fast-playing model never builds a backlog in
+// the browser.
 
 function loadPlotly(url) {
   window.__trucePlotly ??= fetch(url)
@@ -26,18 +27,23 @@ function recordPaint(name, rev) {
   });
 }
 
-// The redraws waiting for the next frame (view -> its draw function), run together in that frame.
-const pending = new Map();
-let frame = 0;
+// The redraws waiting to run (view -> its draw function). One queue for the page: every chart widget
+// loads its own copy of this module.
+const queue = (window.__truceRedraws ??= { pending: new Map(), queued: false });
 async function drawPending() {
-  const draws = [...pending.values()];
-  pending.clear();
-  await Promise.all(draws.map((run) => run()));
-  frame = pending.size ? requestAnimationFrame(drawPending) : 0; // arrived while drawing
+  const draws = [...queue.pending.values()];
+  queue.pending.clear();
+  try {
+    await Promise.all(draws.map((run) => run()));
+  } finally {
+    queue.queued = queue.pending.size > 0; // arrived while drawing
+    if (queue.queued) setTimeout(drawPending);
+  }
 }
 function schedule(view, draw) {
-  pending.set(view, draw);
-  frame ||= requestAnimationFrame(drawPending);
+  queue.pending.set(view, draw);
+  if (!queue.queued) setTimeout(drawPending);
+  queue.queued = true;
 }
 
 export default {
@@ -74,7 +80,12 @@ export default {
       const figure = model.get("figure");
       try {
         if (replot || figure !== shown) {
-          await Plotly.react(div, figure.data ?? [], figure.layout ?? {}, config);
+          const data = figure.data ?? [];
+          // Plotly.react animates every change of a Sankey for half a second (links fade in from
+          // invisible, nodes glide: fixed d3 transitions in plotly.js), some 25 extra frames per week
+          // that compete with the next week's redraw. A new plot shows the week at once, for less work.
+          const draw = data.some((trace) => trace.type === "sankey") ? Plotly.newPlot : Plotly.react;
+          await draw(div, data, figure.layout ?? {}, config);
           shown = figure;
         }
         div.dataset.rev = figure.rev ?? "";
@@ -100,7 +111,7 @@ export default {
     model.on("msg:custom", ({ points }) => update(points.some((xy) => xy?.[0].length)));
     await draw(true);
     return () => {
-      pending.delete(update);
+      queue.pending.delete(update);
       Plotly.purge(div);
     };
   },
