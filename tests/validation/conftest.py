@@ -15,7 +15,6 @@ table.
 
 from __future__ import annotations
 
-import fcntl
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -24,6 +23,7 @@ from typing import Any
 
 import pandas as pd
 import pytest
+from filelock import FileLock, Timeout
 
 import experiments
 import sim
@@ -137,16 +137,17 @@ class Lab:
 
     @contextmanager
     def _lock(self, arm: Arm, *, block: bool) -> Iterator[bool]:
-        with open(self.root / f"{arm.name}.lock", "w") as handle:
-            try:
-                fcntl.flock(handle, fcntl.LOCK_EX | (0 if block else fcntl.LOCK_NB))
-            except BlockingIOError:
-                yield False
-                return
-            try:
-                yield True
-            finally:
-                fcntl.flock(handle, fcntl.LOCK_UN)
+        """Yield whether this worker holds the arm's lock (the same OS lock as a sweep's folder)."""
+        lock = FileLock(self.root / f"{arm.name}.lock", timeout=-1 if block else 0)
+        try:
+            lock.acquire()
+        except Timeout:
+            yield False
+            return
+        try:
+            yield True
+        finally:
+            lock.release()
 
     def _load_or_run(self, arm: Arm) -> None:
         out = self.root / arm.name
