@@ -13,10 +13,14 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from sim.agents import AGENT_TYPES, Employee, Marketer, Role
+from sim.agents.employee import quit_hazard_rule
 from sim.market import FEATURES, State
 
 if TYPE_CHECKING:
     from sim.model import TruceModel
+
+
+QUIT_BOUND = 1.0 + 1e-9  # `math.exp` may wobble in the last bit; the ceiling allows for it
 
 
 @dataclass
@@ -60,8 +64,11 @@ def consider_quitting(model: TruceModel) -> None:
     q, hiring = model.streams["quits"], model.streams["hiring"]
     people = model.everyone()
     u = q.random(len(people)).tolist()
+    # Nobody's hazard exceeds their role's at zero morale, so a draw at or above that (less a
+    # rounding margin) never quits: only the few lower draws need the person's own hazard.
+    ceiling = {role: quit_hazard_rule(model.p, role, 0.0) * QUIT_BOUND for role in Role}
     for person, draw in zip(people, u, strict=True):
-        if draw < person.quit_hazard():
+        if draw < ceiling[person.role] and draw < person.quit_hazard():
             dept = model.departments[person.role]
             dept.quits += 1
             dept.total_quits += 1

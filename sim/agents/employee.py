@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 from enum import StrEnum
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import mesa
 
@@ -23,6 +23,11 @@ class Role(StrEnum):
     MARKETING = "marketing"
     SALES = "sales"
     SERVICE = "service"
+
+
+#: Per-role parameter names, formatted once rather than in every person's weekly update.
+RAMP_WEEKS = {role: f"ramp_weeks_{role}" for role in Role}
+QUIT_ANNUAL = {role: f"quit_{role}_annual" for role in Role}
 
 
 class Employee(mesa.Agent):
@@ -48,8 +53,9 @@ class Employee(mesa.Agent):
 
     def begin_week(self) -> None:
         """Cache this week's ramp and productivity: many mechanisms read them many times a week."""
-        p = self.model.p
-        self._ramp = min(1.0, (self.tenure() + 1) / p[f"ramp_weeks_{self.role}"])
+        model = self.model
+        p = model.p
+        self._ramp = min(1.0, (model.week - self.hired_week + 1) / p[RAMP_WEEKS[self.role]])
         spec = 0.8 + 0.2 * p["specialisation"]
         self._productivity = self._ramp * (self.skill + self.training_gain) * spec * (0.8 + 0.4 * self.morale)
 
@@ -111,6 +117,11 @@ class Employee(mesa.Agent):
 
     def quit_hazard(self) -> float:
         """Weekly probability of quitting: the base rate, rising steeply as morale falls."""
-        base = self.model.p[f"quit_{self.role}_annual"] / 52
-        sens = self.model.p["quit_morale_sensitivity"]
-        return min(1.0, base * math.exp(sens * (MORALE_QUIT_REFERENCE - self.morale)))
+        return quit_hazard_rule(self.model.p, self.role, self.morale)
+
+
+def quit_hazard_rule(p: dict[str, Any], role: Role, morale: float) -> float:
+    """`Employee.quit_hazard` from its inputs; highest at zero morale (morale is never below 0)."""
+    base = p[QUIT_ANNUAL[role]] / 52
+    sens = p["quit_morale_sensitivity"]
+    return min(1.0, base * math.exp(sens * (MORALE_QUIT_REFERENCE - morale)))

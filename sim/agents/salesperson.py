@@ -20,17 +20,18 @@ FEEDBACK_HOURS = 0.25  # time to write up one lead outcome for marketing
 # arithmetic either way, so both give the same numbers to the last bit): a salesperson's methods ask
 # them for itself, and `selling.SalesTeam` asks them once for everyone during selling.
 Num = Any  # a float, or a numpy array with one entry per salesperson
+_NUMBER = (float, int)  # a tuple: `isinstance` against `float | int` builds the union on every call
 
 
 def _max(low: float, x: Num) -> Num:
     """`max` for one number (numpy's ufunc costs ~1 us a call), `np.maximum` for an array: both
     return `low` on a tie and so give the same numbers."""
-    return max(low, x) if isinstance(x, float | int) else np.maximum(low, x)
+    return max(low, x) if isinstance(x, _NUMBER) else np.maximum(low, x)
 
 
 def _min(high: float, x: Num) -> Num:
     """`min` for one number, `np.minimum` for an array (the same numbers, as `_max`)."""
-    return min(high, x) if isinstance(x, float | int) else np.minimum(high, x)
+    return min(high, x) if isinstance(x, _NUMBER) else np.minimum(high, x)
 
 
 def capacity_rule(p: dict[str, Any], ramp: Num, meeting_hours: Num, reports: Num) -> Num:
