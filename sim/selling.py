@@ -59,16 +59,26 @@ class SalesTeam:
         # Effort depends on the levers alone; the extra last entry (0) is for "owned by nobody here".
         self.effort = np.full(len(reps), reps[0].effort() if reps else 0.0)
         self.effort_or_none = np.append(self.effort, 0.0)
+        # Answers kept until one of their inputs changes: capacity until reports are written, free
+        # capacity until then or until deals open or close; feedback probability (trust) all week.
+        self._capacity: np.ndarray | None = None
+        self._free: np.ndarray | None = None
+        self._feedback: np.ndarray | None = None
 
     def __len__(self) -> int:
         return len(self.reps)
 
     # ------------------------------------------------------------------ questions, by slot
     def capacity(self) -> np.ndarray:
-        return capacity_rule(self.model.p, self.ramp, self.meeting_hours, self.reports)
+        if self._capacity is None:
+            capacity = capacity_rule(self.model.p, self.ramp, self.meeting_hours, self.reports)
+            self._capacity = _read_only(capacity)
+        return self._capacity
 
     def free_capacity(self) -> np.ndarray:
-        return free_capacity_rule(self.capacity(), self.open).astype(np.int64)
+        if self._free is None:
+            self._free = _read_only(free_capacity_rule(self.capacity(), self.open).astype(np.int64))
+        return self._free
 
     def willingness(self) -> np.ndarray:
         return willingness_rule(self.model.p, self.model.org, self.trust, self.perceived)
@@ -88,17 +98,23 @@ class SalesTeam:
         return overpromise_rule(model.p, model.week, pace)
 
     def feedback_probability(self) -> np.ndarray:
-        return feedback_rule(self.model.p, self.trust)
+        if self._feedback is None:
+            self._feedback = _read_only(feedback_rule(self.model.p, self.trust))
+        return self._feedback
 
     # ------------------------------------------------------------------ changes, written through
     def add_open(self, who: np.ndarray, step: int) -> None:
         """One more (`step` = 1) or one fewer (-1) open opportunity per entry of `who`."""
         self.open += step * np.bincount(who, minlength=len(self.reps))
+        self._free = None
         self._write("open", who)
 
     def add_reports(self, who: np.ndarray) -> None:
         """One more feedback report written per entry of `who`."""
+        if not who.size:
+            return
         self.reports += np.bincount(who, minlength=len(self.reps))
+        self._capacity = self._free = None
         self._write("reports", who)
 
     def learn_from_leads(self, who: list[int], qualified: list[bool]) -> None:
@@ -121,6 +137,12 @@ class SalesTeam:
         values = getattr(self, name)
         for i in set(who.tolist()):
             setattr(self.reps[i], name, int(values[i]))
+
+
+def _read_only(values: np.ndarray) -> np.ndarray:
+    """`values`, locked: a kept answer is shared by every caller until its inputs change."""
+    values.flags.writeable = False
+    return values
 
 
 @dataclass
