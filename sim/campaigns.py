@@ -17,10 +17,12 @@ def run_campaigns(model: TruceModel) -> None:
     """Each marketer splits effort, then scores a pool of aware accounts and hands over the best."""
     p, market, rng = model.p, model.market, model.streams["leads"]
     marketers = model.marketers()
-    brand_effort = sum(m.brand_share() * m.productivity() for m in marketers)
-    target = min(1.0, 1.5 * brand_effort / p["marketers"]) * model.budget_factor()
+    shares = [m.brand_share() for m in marketers]
+    budget = model.budget_factor()
+    brand_effort = sum(share * m.productivity() for m, share in zip(marketers, shares, strict=True))
+    target = min(1.0, 1.5 * brand_effort / p["marketers"]) * budget
     market.update_brand(min(1.0, target), p["brand_decay"])
-    plans = [m.plan_leads() for m in marketers]
+    plans = [m.plan_leads(share, budget) for m, share in zip(marketers, shares, strict=True)]
     pools = np.array([math.ceil(n / share) if n else 0 for n, share in plans], dtype=np.int64)
     aware = market.indices(State.AWARE)
     total = int(np.add.reduce(pools))

@@ -38,16 +38,16 @@ class Marketer(Employee):
         share = 0.45 * math.sqrt(horizon / 52) * (0.8 if pressure else 1.0)
         return min(0.8, max(0.05, share))
 
-    def plan_leads(self) -> tuple[int, float]:
-        """How many leads to hand over this week and how selective to be.
+    def plan_leads(self, brand_share: float, budget: float) -> tuple[int, float]:
+        """How many leads to hand over this week and how selective to be, given this week's
+        `brand_share()` and the company's `budget_factor()` (both fixed for the week's campaigns).
 
         A lead-volume KPI pushes quantity and passes everything; a revenue KPI passes fewer, better
         leads. Effort on existing customers and on brand is effort not spent on demand generation.
         """
         p = self.model.p
         weight = p["marketing_revenue_weight"]
-        demand = (1 - p["marketing_existing_focus"]) * (1 - self.brand_share())
-        budget = self.model.budget_factor()
+        demand = (1 - p["marketing_existing_focus"]) * (1 - brand_share)
         time = 1 - self.meeting_hours / WORK_HOURS  # meeting time is taken from campaign work
         rate = p["leads_per_marketer_week"] * demand / 0.5 * budget * (1.3 - 0.6 * weight) * time
         n = self.model.streams["leads"].poisson(rate * self.productivity())
@@ -66,7 +66,7 @@ class Marketer(Employee):
         """Cosine between own scoring direction and the market's true taste, floored at 0."""
         taste = self.model.market.taste
         norm = math.sqrt(self.scoring.dot(self.scoring))  # np.linalg.norm's own arithmetic, 1-d
-        return max(0.0, float(self.scoring @ taste / norm)) if norm > 0 else 0.0
+        return max(0.0, float(self.scoring @ taste) / norm) if norm > 0 else 0.0
 
     def review_week(self, leaked: int, accepted: int, reports: int) -> None:
         """Update what this marketer believes about sales from what happened to its own leads."""
