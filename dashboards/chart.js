@@ -19,6 +19,46 @@ function loadPlotly(url) {
   return window.__trucePlotly;
 }
 
+const escape = (text) => String(text).replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+
+// A diagram laid out in Python: filled shapes in shares of the chart's width and height, stretched
+// to the chart by an inner viewBox (filled shapes stretch without distortion, lines and text would
+// not), and labels placed by percentages, so it fits any width without being laid out again here.
+function drawDiagram(div, { title, shapes, texts }) {
+  const paths = shapes
+    .map((s) => `<path d="${s.d}" fill="${s.fill}"><title>${escape(s.title)}</title></path>`)
+    .join("");
+  const labels = texts
+    .map(
+      (t) =>
+        `<text x="${100 * t.x}%" y="${100 * t.y}%" text-anchor="${t.anchor}" ` +
+        `dominant-baseline="${t.baseline}" font-size="${t.size}">${escape(t.text)}</text>`,
+    )
+    .join("");
+  div.innerHTML =
+    `<svg class="truce-diagram" width="100%" height="100%">` +
+    `<text class="truce-diagram-title" x="8" y="25" dominant-baseline="middle">${escape(title)}</text>` +
+    `<svg viewBox="0 0 1 1" preserveAspectRatio="none" width="100%" height="100%">${paths}</svg>` +
+    `${labels}</svg>`;
+}
+
+// The legend of a figure, drawn once per figure beside the plot (plotly.js would redraw its own on
+// every week: an eighth of a line chart's redraw, measured): side by side, first the line style of
+// each design, then the series.
+const DASHES = { solid: "", dash: "9,5", dot: "3,3" };
+function legendItem(name, { color = "#222", width = 2, dash = "solid" }, kind = "series") {
+  const swatch =
+    `<svg width="32" height="10"><line x1="1" y1="5" x2="31" y2="5" stroke="${color}" ` +
+    `stroke-width="${width}" stroke-dasharray="${DASHES[dash] ?? ""}"/></svg>`;
+  return `<span class="truce-legend-item truce-legend-${kind}">${swatch}${escape(name)}</span>`;
+}
+function drawLegend(legend, { data = [], designs = [] }) {
+  const series = data.filter((trace) => trace.showlegend !== false && trace.name);
+  legend.innerHTML =
+    designs.map((d) => legendItem(d.name, { color: "#555", width: 3, dash: d.dash }, "design")).join("") +
+    series.map((trace) => legendItem(trace.legendgroup ?? trace.name, trace.line ?? {})).join("");
+}
+
 // Benchmarks and tests read when each chart last painted which revision of its figure.
 function recordPaint(name, rev) {
   requestAnimationFrame(() => {
@@ -70,22 +110,27 @@ export default {
     const div = document.createElement("div");
     div.className = "truce-chart";
     div.dataset.chart = model.get("name");
-    div.style.width = "100%";
     div.style.height = `${model.get("height")}px`;
+    const plot = div.appendChild(document.createElement("div"));
+    plot.className = "truce-plot";
+    const legend = div.appendChild(document.createElement("div"));
+    legend.className = "truce-legend";
     el.appendChild(div);
     const Plotly = await loadPlotly(model.get("plotly_url"));
-    const config = { displayModeBar: false, responsive: true };
+    const config = { displayModeBar: false };
+    // The plot fills what the legend leaves: refit it when that changes (a new language, a resize).
+    const resized = new ResizeObserver(() => plot.data && Plotly.Plots.resize(plot));
+    resized.observe(plot);
     let shown = null; // the figure object drawn last: a new one from Python means a full react
     async function draw(replot) {
       const figure = model.get("figure");
       try {
-        if (replot || figure !== shown) {
-          const data = figure.data ?? [];
-          // Plotly.react animates every change of a Sankey for half a second (links fade in from
-          // invisible, nodes glide: fixed d3 transitions in plotly.js), some 25 extra frames per week
-          // that compete with the next week's redraw. A new plot shows the week at once, for less work.
-          const draw = data.some((trace) => trace.type === "sankey") ? Plotly.newPlot : Plotly.react;
-          await draw(div, data, figure.layout ?? {}, config);
+        if (figure.diagram) {
+          if (figure !== shown) drawDiagram(plot, figure.diagram);
+          shown = figure;
+        } else if (replot || figure !== shown) {
+          if (figure !== shown) drawLegend(legend, figure);
+          await Plotly.react(plot, figure.data ?? [], figure.layout ?? {}, config);
           shown = figure;
         }
         div.dataset.rev = figure.rev ?? "";
@@ -112,7 +157,8 @@ export default {
     await draw(true);
     return () => {
       queue.pending.delete(update);
-      Plotly.purge(div);
+      resized.disconnect();
+      Plotly.purge(plot);
     };
   },
 };

@@ -5,6 +5,9 @@ each update (~27 ms per chart per frame, measured); a live dashboard with six ch
 up with the model. This widget sends the JSON figure as it is and lets plotly.js diff it in the
 browser (`Plotly.react`). A week usually only adds one point to each line: then just those points
 travel (a few hundred bytes instead of a figure that grows to hundreds of kilobytes by week 260).
+
+A chart can instead show a `{"diagram": ...}`: SVG shapes laid out in Python (the hand-off Sankey,
+`dashboards.sankey`), drawn directly without plotly.js and sent whole on every change.
 """
 
 from __future__ import annotations
@@ -24,12 +27,12 @@ GROWING = ("x", "y")
 def _frame(figure: dict[str, Any]) -> list[Any]:
     """Everything of a figure but the growing arrays: the same frame means only points were added."""
     traces = [{k: v for k, v in trace.items() if k not in GROWING} for trace in figure["data"]]
-    return [figure["layout"], traces]
+    return [figure["layout"], figure.get("designs"), traces]
 
 
 def _new_points(old: dict[str, Any], new: dict[str, Any]) -> list[list[list[Any]] | None] | None:
     """Per trace the [x, y] points appended since `old` (None: none), or None if not an append."""
-    if _frame(old) != _frame(new):
+    if "data" not in old or "data" not in new or _frame(old) != _frame(new):
         return None
     points: list[list[list[Any]] | None] = []
     for was, now in zip(old["data"], new["data"], strict=True):
@@ -43,8 +46,13 @@ def _new_points(old: dict[str, Any], new: dict[str, Any]) -> list[list[list[Any]
     return points
 
 
+def _own_arrays(trace: dict[str, Any]) -> dict[str, Any]:
+    """The trace with copies of its growing arrays."""
+    return {**trace, **{k: list(trace[k]) for k in GROWING if k in trace}}
+
+
 class Chart(anywidget.AnyWidget):
-    """One chart; `show` a figure ({"data", "layout"}) to redraw it."""
+    """One chart; `show` a figure ({"data", "layout"}) or a diagram ({"diagram"}) to redraw it."""
 
     _esm = Path(__file__).with_name("chart.js")
     figure = traitlets.Dict().tag(sync=True)
@@ -70,8 +78,9 @@ class Chart(anywidget.AnyWidget):
         else:
             self.send({"base": self._rev, "rev": rev, "points": points})
         # A copy: the models keep appending to the lists the figure was built from.
-        data = [{**trace, **{k: list(trace[k]) for k in GROWING if k in trace}} for trace in figure["data"]]
-        self._shown, self._rev = {**figure, "data": data}, rev
+        if "data" in figure:
+            figure = {**figure, "data": [_own_arrays(trace) for trace in figure["data"]]}
+        self._shown, self._rev = figure, rev
 
     def _resync(self, _widget: Any, content: dict[str, Any], _buffers: Any) -> None:
         """The browser missed some points (they came before it was ready): send it everything."""

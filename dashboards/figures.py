@@ -31,6 +31,8 @@ DASH = {"A": "solid", "B": "dash"}
 #: redraw to hide those past the chart's edge (an eighth of a line chart's redraw, measured), nor to
 #: choose an angle that keeps them apart (level labels never collide at these widths).
 FAST_TICKS = {"ticklabeloverflow": "allow", "tickangle": 0}
+#: Weeks are whole: the axis spans at least a quarter, so its ticks never fall between two weeks.
+WEEK_TICKS = {"autorangeoptions": {"include": [0, 13]}}
 DEPARTMENTS = (("marketing", ORANGE), ("sales", BLUE), ("service", GREEN))
 
 
@@ -93,25 +95,25 @@ def markers(runs: Sequence[Run], t: Translator) -> tuple[list[dict], list[dict]]
     return shapes, notes
 
 
-def layout(
-    t: Translator, title: str, y_title: str, runs: Sequence[Run], y2_title: str = "", counts: bool = False
-) -> dict:
+def layout(t: Translator, title: str, runs: Sequence[Run], right: str = "", counts: bool = False) -> dict:
     """What every time chart shares: big type, locale separators, intervention markers.
 
-    `counts`: the left axis counts people or events; it spans at least 0..5 so it never shows
-    fractional ticks for the first few quits.
+    No axis titles and no plotly.js legend: the page draws the legend beside the chart once per
+    figure, and the series' names say what they count. plotly.js would redraw both on every week and
+    move each axis title clear of the tick labels it measures first: together a third of a line
+    chart's redraw (measured). `right`: the colour of the one series on a right axis, whose tick
+    labels take that colour. `counts`: the left axis counts people or events; it spans at least 0..5
+    so it never shows fractional ticks for the first few quits.
     """
     shapes, notes = markers(runs, t)
-    if len(runs) > 1:
-        title = f"{title}  <span style='font-size:16px'>({t('chart.line_key')})</span>"
     out: dict[str, Any] = {
         "title": {"text": title, "font": {"size": 22}, "x": 0.01, "xanchor": "left"},
         "separators": t.separators,
         "font": {"size": 16, "color": "#222"},
-        "margin": {"l": 80, "r": 90 if y2_title else 30, "t": 50, "b": 30},
-        "xaxis": {"rangemode": "tozero", "gridcolor": "#e5e5e5", **FAST_TICKS},
-        "yaxis": {"title": {"text": y_title}, "rangemode": "tozero", "gridcolor": "#e5e5e5", **FAST_TICKS},
-        "legend": {"orientation": "h", "x": 0, "y": -0.1, "yanchor": "top", "font": {"size": 15}},
+        "margin": {"l": 60, "r": 70 if right else 30, "t": 50, "b": 30},
+        "xaxis": {"rangemode": "tozero", "gridcolor": "#e5e5e5", **WEEK_TICKS, **FAST_TICKS},
+        "yaxis": {"rangemode": "tozero", "gridcolor": "#e5e5e5", **FAST_TICKS},
+        "showlegend": False,
         "hovermode": "x unified",
         "shapes": shapes,
         "annotations": notes,
@@ -121,16 +123,24 @@ def layout(
     }
     if counts:
         out["yaxis"]["autorangeoptions"] = {"include": [0, 5]}
-    if y2_title:
+    if right:
         out["yaxis2"] = {
-            "title": {"text": y2_title},
             "overlaying": "y",
             "side": "right",
             "rangemode": "tozero",
             "showgrid": False,
+            "tickfont": {"color": right},
             **FAST_TICKS,
         }
     return out
+
+
+def _figure(runs: Sequence[Run], t: Translator, data: list[dict], layout: dict) -> Figure:
+    """A time chart; side by side, `designs` names the line style of each design for the legend."""
+    if len(runs) < 2:
+        return {"data": data, "layout": layout}
+    designs = [{"name": f"{run.label}: {t.design_name(run.design)}", "dash": DASH[run.label]} for run in runs]
+    return {"data": data, "layout": layout, "designs": designs}
 
 
 def revenue(runs: Sequence[Run], t: Translator) -> Figure:
@@ -138,17 +148,18 @@ def revenue(runs: Sequence[Run], t: Translator) -> Figure:
     for run in runs:
         data.append(_line(run, runs, t("chart.revenue_weekly"), _series(run, "revenue"), BLUE))
         cumulative = _series(run, "cumulative_revenue")
-        data.append(_line(run, runs, t("chart.revenue_cumulative"), cumulative, VERMILLION, yaxis="y2"))
-    return {"data": data, "layout": layout(t, t("chart.revenue"), t("chart.eur_week"), runs, t("chart.eur"))}
+        name = t("chart.right_axis", name=t("chart.revenue_cumulative"))
+        data.append(_line(run, runs, name, cumulative, VERMILLION, yaxis="y2"))
+    return _figure(runs, t, data, layout(t, t("chart.revenue"), runs, right=VERMILLION))
 
 
 def churn(runs: Sequence[Run], t: Translator) -> Figure:
     data = []
     for run in runs:
         data.append(_line(run, runs, t("chart.churned"), _series(run, "churned"), VERMILLION))
-        data.append(_line(run, runs, t("chart.customers"), _series(run, "customers"), BLUE, yaxis="y2"))
-    axes = (t("chart.per_week"), runs, t("chart.customers"))
-    return {"data": data, "layout": layout(t, t("chart.churn"), *axes, counts=True)}
+        name = t("chart.right_axis", name=t("chart.customers"))
+        data.append(_line(run, runs, name, _series(run, "customers"), BLUE, yaxis="y2"))
+    return _figure(runs, t, data, layout(t, t("chart.churn"), runs, right=BLUE, counts=True))
 
 
 def turnover(runs: Sequence[Run], t: Translator) -> Figure:
@@ -157,7 +168,7 @@ def turnover(runs: Sequence[Run], t: Translator) -> Figure:
         for run in runs
         for dept, colour in DEPARTMENTS
     ]
-    return {"data": data, "layout": layout(t, t("chart.turnover"), t("chart.people"), runs, counts=True)}
+    return _figure(runs, t, data, layout(t, t("chart.turnover"), runs, counts=True))
 
 
 _FUNNEL = (
@@ -175,7 +186,7 @@ def funnel(runs: Sequence[Run], t: Translator) -> Figure:
         for run in runs
         for column, key, colour in _FUNNEL
     ]
-    return {"data": data, "layout": layout(t, t("chart.funnel"), t("chart.count"), runs, counts=True)}
+    return _figure(runs, t, data, layout(t, t("chart.funnel"), runs, counts=True))
 
 
 def climate(runs: Sequence[Run], t: Translator) -> Figure:
@@ -186,12 +197,13 @@ def climate(runs: Sequence[Run], t: Translator) -> Figure:
             name = t("chart.morale", dept=t(f"dept.{dept}"))
             data.append(_line(run, runs, name, _series(run, f"morale_{dept}"), colour))
         alignment = _series(run, "alignment_index")
-        data.append(_line(run, runs, t("chart.alignment"), alignment, GREY, yaxis="y2"))
+        name = t("chart.right_axis", name=t("chart.alignment"))
+        data.append(_line(run, runs, name, alignment, GREY, yaxis="y2"))
     # Trust and morale are shares (0-1), the alignment index has its own scale: a right axis.
-    out = layout(t, t("chart.climate"), t("chart.index"), runs, t("chart.alignment"))
+    out = layout(t, t("chart.climate"), runs, right=GREY)
     out["yaxis"]["range"] = [0, 1]
     out["yaxis2"]["range"] = [20, 100]  # the index's scale (sim/alignment.py)
-    return {"data": data, "layout": out}
+    return _figure(runs, t, data, out)
 
 
 #: Chart name -> builder, in the order they appear on the page.

@@ -50,10 +50,11 @@ def test_a_new_layout_or_a_reset_sends_the_whole_figure():
     assert chart.figure["rev"] == 4 and sent == []
 
 
-def test_an_unchanged_sankey_sends_no_points():
+def test_a_diagram_is_sent_whole_with_its_revision():
     session, t, chart = Session(), Translator("en"), Chart(name="handoff")
     sent = _sent(chart)
     session.step(3)
     chart.show(handoff(session.runs, t), 1)
+    session.step()
     chart.show(handoff(session.runs, t), 2)
-    assert sent == [{"base": 1, "rev": 2, "points": [None] * len(chart.figure["data"])}]
+    assert sent == [] and chart.figure == {**handoff(session.runs, t), "rev": 2}
