@@ -240,8 +240,11 @@ def refer(model: TruceModel, team: SalesTeam, advocates: int) -> None:
     rate = p["referral_rate"] / 52 * advocates * (1 + p["marketing_existing_focus"])
     n = int(w.poisson(rate))
     free = team.free_capacity()
+    n = min(n, int(np.add.reduce(free)))
+    if n <= 0:  # no referral this week: spare the full-market scan for prospects
+        return
     pool = market.prospects()
-    n = min(n, int(np.add.reduce(free)), pool.size)
+    n = min(n, pool.size)
     if n <= 0:
         return
     accounts = w.choice(pool, size=n, replace=False)
