@@ -42,6 +42,8 @@ class Charts:
         self.widgets = {name: Chart(name=name, height=330) for name in (*TIME_CHARTS, "handoff")}
 
     def publish(self, session: Session, t: Translator, rev: int) -> None:
+        """Every chart's figure of the same week, built first and then sent back to back: the
+        browser redraws a step's charts together once all of them have arrived (chart.js)."""
         with session.lock:
             figures = {name: build(session.runs, t) for name, build in TIME_CHARTS.items()}
             figures["handoff"] = handoff(session.runs, t)

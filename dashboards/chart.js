@@ -68,8 +68,11 @@ function recordPaint(name, rev) {
 }
 
 // The redraws waiting to run (view -> its draw function). One queue for the page: every chart widget
-// loads its own copy of this module.
-const queue = (window.__truceRedraws ??= { pending: new Map(), queued: false });
+// loads its own copy of this module. A step updates every chart, one message each: the redraw waits
+// until all of them have come (or `GATHER_MS`, for an update of fewer charts), so the page paints once
+// per step instead of once per batch of messages that happened to have arrived.
+const GATHER_MS = 40;
+const queue = (window.__truceRedraws ??= { pending: new Map(), views: new Set(), queued: false, timer: null });
 async function drawPending() {
   const draws = [...queue.pending.values()];
   queue.pending.clear();
@@ -80,10 +83,17 @@ async function drawPending() {
     if (queue.queued) setTimeout(drawPending);
   }
 }
+function start() {
+  clearTimeout(queue.timer);
+  queue.timer = null;
+  queue.queued = true;
+  setTimeout(drawPending);
+}
 function schedule(view, draw) {
   queue.pending.set(view, draw);
-  if (!queue.queued) setTimeout(drawPending);
-  queue.queued = true;
+  if (queue.queued) return; // the redraw under way draws this next
+  if ([...queue.views].every((v) => queue.pending.has(v))) start();
+  else queue.timer ??= setTimeout(start, GATHER_MS);
 }
 
 export default {
@@ -130,7 +140,9 @@ export default {
           shown = figure;
         } else if (replot || figure !== shown) {
           if (figure !== shown) drawLegend(legend, figure);
-          await Plotly.react(plot, figure.data ?? [], figure.layout ?? {}, config);
+          // The config never changes: given again, plotly.js would rebuild and compare its context.
+          const first = plot.data === undefined;
+          await Plotly.react(plot, figure.data ?? [], figure.layout ?? {}, first ? config : undefined);
           shown = figure;
         }
         div.dataset.rev = figure.rev ?? "";
@@ -154,8 +166,10 @@ export default {
     };
     model.on("change:figure", () => update(false));
     model.on("msg:custom", ({ points }) => update(points.some((xy) => xy?.[0].length)));
+    queue.views.add(update);
     await draw(true);
     return () => {
+      queue.views.delete(update);
       queue.pending.delete(update);
       resized.disconnect();
       Plotly.purge(plot);

@@ -29,8 +29,9 @@ BLUE, VERMILLION, GREEN, ORANGE, SKY, PURPLE, GREY = (
 DASH = {"A": "solid", "B": "dash"}
 #: The margins leave room for every tick label, so plotly.js need not measure each label on every
 #: redraw to hide those past the chart's edge (an eighth of a line chart's redraw, measured), nor to
-#: choose an angle that keeps them apart (level labels never collide at these widths).
-FAST_TICKS = {"ticklabeloverflow": "allow", "tickangle": 0}
+#: choose an angle that keeps them apart (level labels never collide at these widths). Every label is
+#: drawn again on every redraw: a few are plenty from across a room.
+FAST_TICKS = {"ticklabeloverflow": "allow", "tickangle": 0, "nticks": 6}
 #: Weeks are whole: the axis spans at least a quarter, so its ticks never fall between two weeks.
 WEEK_TICKS = {"autorangeoptions": {"include": [0, 13]}}
 DEPARTMENTS = (("marketing", ORANGE), ("sales", BLUE), ("service", GREEN))

@@ -34,6 +34,9 @@ NODE_WIDTH = 0.022  # a node's thickness, of the chart's width
 PAD = 0.006  # between two nodes of a column, of the chart's height
 LEAK_GAP = 0.04  # sets the leak apart from the salespeople
 PANEL_GAP = 0.04  # between the two designs' diagrams side by side
+#: Links thinner than this (of the chart's height: under half a pixel) keep their place in the stack
+#: but are not drawn: nobody sees or points at them, and they are most of the links of a long run.
+HAIRLINE = 0.0015
 
 
 @dataclass(frozen=True)
@@ -153,6 +156,8 @@ def panel(run: Run, t: Translator, x0: float, x1: float) -> tuple[list[dict[str,
         width = link.value * scale
         y0, y1 = out_y[link.source], entry[link.source, link.target]
         out_y[link.source] += width
+        if width < HAIRLINE:
+            continue
         kind = t("chart.leaked_leads") if link.leaked else t("chart.accepted_leads")
         between = f"{left[link.source].label} → {right[link.target].label}"
         shapes.append(
