@@ -53,12 +53,17 @@ def _line(run: Run, runs: Sequence[Run], name: str, y: list[float], colour: str,
         "mode": "lines",
         "name": label,
         "legendgroup": name,
-        "showlegend": run.label == "A",  # the title says which line style is which design
+        "showlegend": run.label == "A",  # the legend names each design's line style once
         "x": list(range(1, len(y) + 1)),
         "y": y,
         "line": {"color": colour, "width": 3, "dash": DASH[run.label]},
         **extra,
     }
+
+
+def _right_line(run: Run, runs: Sequence[Run], t: Translator, name: str, y: list[float], colour: str) -> dict:
+    """The chart's one series on a right axis, which its name says."""
+    return _line(run, runs, t("chart.right_axis", name=name), y, colour, yaxis="y2")
 
 
 def markers(runs: Sequence[Run], t: Translator) -> tuple[list[dict], list[dict]]:
@@ -96,17 +101,18 @@ def markers(runs: Sequence[Run], t: Translator) -> tuple[list[dict], list[dict]]
     return shapes, notes
 
 
-def layout(t: Translator, title: str, runs: Sequence[Run], right: str = "", counts: bool = False) -> dict:
+def layout(t: Translator, title: str, runs: Sequence[Run], data: list[dict], counts: bool = False) -> dict:
     """What every time chart shares: big type, locale separators, intervention markers.
 
     No axis titles and no plotly.js legend: the page draws the legend beside the chart once per
     figure, and the series' names say what they count. plotly.js would redraw both on every week and
     move each axis title clear of the tick labels it measures first: together a third of a line
-    chart's redraw (measured). `right`: the colour of the one series on a right axis, whose tick
-    labels take that colour. `counts`: the left axis counts people or events; it spans at least 0..5
-    so it never shows fractional ticks for the first few quits.
+    chart's redraw (measured). A right axis is drawn for a series of `data` on it (`_right_line`), its
+    tick labels in that series' colour. `counts`: the left axis counts people or events; it spans at
+    least 0..5 so it never shows fractional ticks for the first few quits.
     """
     shapes, notes = markers(runs, t)
+    right = next((trace["line"]["color"] for trace in data if trace.get("yaxis") == "y2"), "")
     out: dict[str, Any] = {
         "title": {"text": title, "font": {"size": 22}, "x": 0.01, "xanchor": "left"},
         "separators": t.separators,
@@ -149,18 +155,16 @@ def revenue(runs: Sequence[Run], t: Translator) -> Figure:
     for run in runs:
         data.append(_line(run, runs, t("chart.revenue_weekly"), _series(run, "revenue"), BLUE))
         cumulative = _series(run, "cumulative_revenue")
-        name = t("chart.right_axis", name=t("chart.revenue_cumulative"))
-        data.append(_line(run, runs, name, cumulative, VERMILLION, yaxis="y2"))
-    return _figure(runs, t, data, layout(t, t("chart.revenue"), runs, right=VERMILLION))
+        data.append(_right_line(run, runs, t, t("chart.revenue_cumulative"), cumulative, VERMILLION))
+    return _figure(runs, t, data, layout(t, t("chart.revenue"), runs, data))
 
 
 def churn(runs: Sequence[Run], t: Translator) -> Figure:
     data = []
     for run in runs:
         data.append(_line(run, runs, t("chart.churned"), _series(run, "churned"), VERMILLION))
-        name = t("chart.right_axis", name=t("chart.customers"))
-        data.append(_line(run, runs, name, _series(run, "customers"), BLUE, yaxis="y2"))
-    return _figure(runs, t, data, layout(t, t("chart.churn"), runs, right=BLUE, counts=True))
+        data.append(_right_line(run, runs, t, t("chart.customers"), _series(run, "customers"), BLUE))
+    return _figure(runs, t, data, layout(t, t("chart.churn"), runs, data, counts=True))
 
 
 def turnover(runs: Sequence[Run], t: Translator) -> Figure:
@@ -169,7 +173,7 @@ def turnover(runs: Sequence[Run], t: Translator) -> Figure:
         for run in runs
         for dept, colour in DEPARTMENTS
     ]
-    return _figure(runs, t, data, layout(t, t("chart.turnover"), runs, counts=True))
+    return _figure(runs, t, data, layout(t, t("chart.turnover"), runs, data, counts=True))
 
 
 _FUNNEL = (
@@ -187,7 +191,7 @@ def funnel(runs: Sequence[Run], t: Translator) -> Figure:
         for run in runs
         for column, key, colour in _FUNNEL
     ]
-    return _figure(runs, t, data, layout(t, t("chart.funnel"), runs, counts=True))
+    return _figure(runs, t, data, layout(t, t("chart.funnel"), runs, data, counts=True))
 
 
 def climate(runs: Sequence[Run], t: Translator) -> Figure:
@@ -198,10 +202,9 @@ def climate(runs: Sequence[Run], t: Translator) -> Figure:
             name = t("chart.morale", dept=t(f"dept.{dept}"))
             data.append(_line(run, runs, name, _series(run, f"morale_{dept}"), colour))
         alignment = _series(run, "alignment_index")
-        name = t("chart.right_axis", name=t("chart.alignment"))
-        data.append(_line(run, runs, name, alignment, GREY, yaxis="y2"))
+        data.append(_right_line(run, runs, t, t("chart.alignment"), alignment, GREY))
     # Trust and morale are shares (0-1), the alignment index has its own scale: a right axis.
-    out = layout(t, t("chart.climate"), runs, right=GREY)
+    out = layout(t, t("chart.climate"), runs, data)
     out["yaxis"]["range"] = [0, 1]
     out["yaxis2"]["range"] = [20, 100]  # the index's scale (sim/alignment.py)
     return _figure(runs, t, data, out)
