@@ -24,7 +24,7 @@ const escape = (text) => String(text).replace(/&/g, "&amp;").replace(/</g, "&lt;
 // A diagram laid out in Python: filled shapes in shares of the chart's width and height, stretched
 // to the chart by an inner viewBox (filled shapes stretch without distortion, lines and text would
 // not), and labels placed by percentages, so it fits any width without being laid out again here.
-function drawDiagram(div, { title, shapes, texts }) {
+function drawDiagram(div, { shapes, texts }) {
   const paths = shapes
     .map((s) => `<path d="${s.d}" fill="${s.fill}"><title>${escape(s.title)}</title></path>`)
     .join("");
@@ -37,7 +37,6 @@ function drawDiagram(div, { title, shapes, texts }) {
     .join("");
   div.innerHTML =
     `<svg class="truce-diagram" width="100%" height="100%">` +
-    `<text class="truce-diagram-title" x="8" y="25" dominant-baseline="middle">${escape(title)}</text>` +
     `<svg viewBox="0 0 1 1" preserveAspectRatio="none" width="100%" height="100%">${paths}</svg>` +
     `${labels}</svg>`;
 }
@@ -68,9 +67,11 @@ function recordPaint(name, rev) {
 }
 
 // The redraws waiting to run (view -> its draw function). One queue for the page: every chart widget
-// loads its own copy of this module. A step updates every chart, one message each: the redraw waits
-// until all of them have come (or `GATHER_MS`, for an update of fewer charts), so the page paints once
-// per step instead of once per batch of messages that happened to have arrived.
+// loads its own copy of this module. A step updates every chart, one message each: the redraw of the
+// plotly.js charts (`views`) waits until all of them have come (or `GATHER_MS`, for an update of
+// fewer charts), so the page paints once per step instead of once per batch of messages that happened
+// to have arrived. A diagram does not hold them up: Python sends it last, while they are drawn, and it
+// joins whichever redraw is waiting or under way, or starts one.
 const GATHER_MS = 40;
 const queue = (window.__truceRedraws ??= { pending: new Map(), views: new Set(), queued: false, timer: null });
 async function drawPending() {
@@ -89,10 +90,12 @@ function start() {
   queue.queued = true;
   setTimeout(drawPending);
 }
-function schedule(view, draw) {
+function schedule(view, draw, gathers) {
   queue.pending.set(view, draw);
+  if (gathers) queue.views.add(view);
+  else queue.views.delete(view);
   if (queue.queued) return; // the redraw under way draws this next
-  if ([...queue.views].every((v) => queue.pending.has(v))) start();
+  if ([...queue.views].every((v) => queue.pending.has(v)) || (!gathers && queue.timer === null)) start();
   else queue.timer ??= setTimeout(start, GATHER_MS);
 }
 
@@ -121,28 +124,43 @@ export default {
     div.className = "truce-chart";
     div.dataset.chart = model.get("name");
     div.style.height = `${model.get("height")}px`;
-    const plot = div.appendChild(document.createElement("div"));
-    plot.className = "truce-plot";
-    const legend = div.appendChild(document.createElement("div"));
-    legend.className = "truce-legend";
+    const [title, plot, legend] = ["title", "plot", "legend"].map((part) => {
+      const child = div.appendChild(document.createElement("div"));
+      child.className = `truce-${part === "title" ? "chart-title" : part}`;
+      return child;
+    });
     el.appendChild(div);
     const Plotly = await loadPlotly(model.get("plotly_url"));
     const config = { displayModeBar: false };
-    // The plot fills what the legend leaves: refit it when that changes (a new language, a resize).
-    const resized = new ResizeObserver(() => plot.data && Plotly.Plots.resize(plot));
+    // The plot fills what the title and legend leave. Its size goes to plotly.js with every figure,
+    // so plotly.js need not measure the plot on each redraw (which lays out the whole page again),
+    // and is given anew when the page lays the plot out again (a new language, a resize).
+    let size = null;
+    const resized = new ResizeObserver(([entry]) => {
+      const { width, height } = entry.contentRect;
+      size = width && height ? { width: Math.round(width), height: Math.round(height) } : null;
+      const drawn = plot.layout; // what plotly.js drew last
+      if (size && drawn && (drawn.width !== size.width || drawn.height !== size.height)) {
+        Plotly.relayout(plot, size);
+      }
+    });
     resized.observe(plot);
     let shown = null; // the figure object drawn last: a new one from Python means a full react
     async function draw(replot) {
       const figure = model.get("figure");
       try {
+        if (figure !== shown) {
+          title.textContent = figure.title ?? "";
+          drawLegend(legend, figure);
+        }
         if (figure.diagram) {
           if (figure !== shown) drawDiagram(plot, figure.diagram);
           shown = figure;
         } else if (replot || figure !== shown) {
-          if (figure !== shown) drawLegend(legend, figure);
           // The config never changes: given again, plotly.js would rebuild and compare its context.
           const first = plot.data === undefined;
-          await Plotly.react(plot, figure.data ?? [], figure.layout ?? {}, first ? config : undefined);
+          const layout = { ...figure.layout, ...size }; // a copy: plotly.js writes into it
+          await Plotly.react(plot, figure.data ?? [], layout, first ? config : undefined);
           shown = figure;
         }
         div.dataset.rev = figure.rev ?? "";
@@ -158,15 +176,16 @@ export default {
     let replot = false;
     const update = (points) => {
       replot ||= points;
-      schedule(update, () => {
+      const redraw = () => {
         const again = replot;
         replot = false;
         return draw(again);
-      });
+      };
+      schedule(update, redraw, !model.get("figure").diagram);
     };
     model.on("change:figure", () => update(false));
     model.on("msg:custom", ({ points }) => update(points.some((xy) => xy?.[0].length)));
-    queue.views.add(update);
+    if (!model.get("figure").diagram) queue.views.add(update);
     await draw(true);
     return () => {
       queue.views.delete(update);

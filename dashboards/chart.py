@@ -27,7 +27,7 @@ GROWING = ("x", "y")
 def _frame(figure: dict[str, Any]) -> list[Any]:
     """Everything of a figure but the growing arrays: the same frame means only points were added."""
     traces = [{k: v for k, v in trace.items() if k not in GROWING} for trace in figure["data"]]
-    return [figure["layout"], figure.get("designs"), traces]
+    return [figure.get("title"), figure["layout"], figure.get("designs"), traces]
 
 
 def _new_points(old: dict[str, Any], new: dict[str, Any]) -> list[list[list[Any]] | None] | None:
@@ -52,7 +52,7 @@ def _own_arrays(trace: dict[str, Any]) -> dict[str, Any]:
 
 
 class Chart(anywidget.AnyWidget):
-    """One chart; `show` a figure ({"data", "layout"}) or a diagram ({"diagram"}) to redraw it."""
+    """One chart; `show` a figure ({"title", "data", "layout"}) or a diagram ({"title", "diagram"})."""
 
     _esm = Path(__file__).with_name("chart.js")
     figure = traitlets.Dict().tag(sync=True)

@@ -101,23 +101,23 @@ def markers(runs: Sequence[Run], t: Translator) -> tuple[list[dict], list[dict]]
     return shapes, notes
 
 
-def layout(t: Translator, title: str, runs: Sequence[Run], data: list[dict], counts: bool = False) -> dict:
+def layout(t: Translator, runs: Sequence[Run], data: list[dict], counts: bool = False) -> dict:
     """What every time chart shares: big type, locale separators, intervention markers.
 
-    No axis titles and no plotly.js legend: the page draws the legend beside the chart once per
-    figure, and the series' names say what they count. plotly.js would redraw both on every week and
-    move each axis title clear of the tick labels it measures first: together a third of a line
-    chart's redraw (measured). A right axis is drawn for a series of `data` on it (`_right_line`), its
-    tick labels in that series' colour. `counts`: the left axis counts people or events; it spans at
+    No titles and no plotly.js legend: the page draws the chart's title above it and its legend
+    below it once per figure (the figure's "title" and series names), and the series' names say
+    what they count. plotly.js would redraw them on every week and move each axis title clear of
+    the tick labels it measures first: together a third of a line chart's redraw (measured). A
+    right axis is drawn for a series of `data` on it (`_right_line`), its tick labels in that
+    series' colour. `counts`: the left axis counts people or events; it spans at
     least 0..5 so it never shows fractional ticks for the first few quits.
     """
     shapes, notes = markers(runs, t)
     right = next((trace["line"]["color"] for trace in data if trace.get("yaxis") == "y2"), "")
     out: dict[str, Any] = {
-        "title": {"text": title, "font": {"size": 22}, "x": 0.01, "xanchor": "left"},
         "separators": t.separators,
         "font": {"size": 16, "color": "#222"},
-        "margin": {"l": 60, "r": 70 if right else 30, "t": 50, "b": 30},
+        "margin": {"l": 60, "r": 70 if right else 30, "t": 14, "b": 30},
         "xaxis": {"rangemode": "tozero", "gridcolor": "#e5e5e5", **WEEK_TICKS, **FAST_TICKS},
         "yaxis": {"rangemode": "tozero", "gridcolor": "#e5e5e5", **FAST_TICKS},
         "showlegend": False,
@@ -142,12 +142,12 @@ def layout(t: Translator, title: str, runs: Sequence[Run], data: list[dict], cou
     return out
 
 
-def _figure(runs: Sequence[Run], t: Translator, data: list[dict], layout: dict) -> Figure:
+def _figure(runs: Sequence[Run], t: Translator, title: str, data: list[dict], layout: dict) -> Figure:
     """A time chart; side by side, `designs` names the line style of each design for the legend."""
     if len(runs) < 2:
-        return {"data": data, "layout": layout}
+        return {"title": title, "data": data, "layout": layout}
     designs = [{"name": f"{run.label}: {t.design_name(run.design)}", "dash": DASH[run.label]} for run in runs]
-    return {"data": data, "layout": layout, "designs": designs}
+    return {"title": title, "data": data, "layout": layout, "designs": designs}
 
 
 def revenue(runs: Sequence[Run], t: Translator) -> Figure:
@@ -156,7 +156,7 @@ def revenue(runs: Sequence[Run], t: Translator) -> Figure:
         data.append(_line(run, runs, t("chart.revenue_weekly"), _series(run, "revenue"), BLUE))
         cumulative = _series(run, "cumulative_revenue")
         data.append(_right_line(run, runs, t, t("chart.revenue_cumulative"), cumulative, VERMILLION))
-    return _figure(runs, t, data, layout(t, t("chart.revenue"), runs, data))
+    return _figure(runs, t, t("chart.revenue"), data, layout(t, runs, data))
 
 
 def churn(runs: Sequence[Run], t: Translator) -> Figure:
@@ -164,7 +164,7 @@ def churn(runs: Sequence[Run], t: Translator) -> Figure:
     for run in runs:
         data.append(_line(run, runs, t("chart.churned"), _series(run, "churned"), VERMILLION))
         data.append(_right_line(run, runs, t, t("chart.customers"), _series(run, "customers"), BLUE))
-    return _figure(runs, t, data, layout(t, t("chart.churn"), runs, data, counts=True))
+    return _figure(runs, t, t("chart.churn"), data, layout(t, runs, data, counts=True))
 
 
 def turnover(runs: Sequence[Run], t: Translator) -> Figure:
@@ -173,7 +173,7 @@ def turnover(runs: Sequence[Run], t: Translator) -> Figure:
         for run in runs
         for dept, colour in DEPARTMENTS
     ]
-    return _figure(runs, t, data, layout(t, t("chart.turnover"), runs, data, counts=True))
+    return _figure(runs, t, t("chart.turnover"), data, layout(t, runs, data, counts=True))
 
 
 _FUNNEL = (
@@ -191,7 +191,7 @@ def funnel(runs: Sequence[Run], t: Translator) -> Figure:
         for run in runs
         for column, key, colour in _FUNNEL
     ]
-    return _figure(runs, t, data, layout(t, t("chart.funnel"), runs, data, counts=True))
+    return _figure(runs, t, t("chart.funnel"), data, layout(t, runs, data, counts=True))
 
 
 def climate(runs: Sequence[Run], t: Translator) -> Figure:
@@ -204,10 +204,10 @@ def climate(runs: Sequence[Run], t: Translator) -> Figure:
         alignment = _series(run, "alignment_index")
         data.append(_right_line(run, runs, t, t("chart.alignment"), alignment, GREY))
     # Trust and morale are shares (0-1), the alignment index has its own scale: a right axis.
-    out = layout(t, t("chart.climate"), runs, data)
+    out = layout(t, runs, data)
     out["yaxis"]["range"] = [0, 1]
     out["yaxis2"]["range"] = [20, 100]  # the index's scale (sim/alignment.py)
-    return _figure(runs, t, data, out)
+    return _figure(runs, t, t("chart.climate"), data, out)
 
 
 #: Chart name -> builder, in the order they appear on the page.

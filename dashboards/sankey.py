@@ -27,9 +27,9 @@ ACCEPTED = "rgba(0, 158, 115, 0.45)"
 LEAKED = "rgba(213, 94, 0, 0.75)"
 FORMER = -1  # the pooled node of people who have left
 
-#: The drawing's frame, as shares of the chart's width and height: title and column headings above
-#: the flows, the interventions listed below them.
-TOP, BOTTOM = 0.2, 0.88
+#: The drawing's frame, as shares of its width and height (the chart's title is above it): column
+#: headings above the flows, the interventions listed below them.
+TOP, BOTTOM = 0.1, 0.88
 NODE_WIDTH = 0.022  # a node's thickness, of the chart's width
 PAD = 0.006  # between two nodes of a column, of the chart's height
 LEAK_GAP = 0.04  # sets the leak apart from the salespeople
@@ -201,7 +201,7 @@ def handoff(runs: Sequence[Run], t: Translator) -> dict[str, Any]:
     listed = " · ".join(f"{t('chart.week')} {m['x']}: {m['text'].replace('<br>', ', ')}" for m in marks)
     if listed:
         texts.append(_text(0.01, 0.97, listed, "start", size=15))
-    return {"diagram": {"title": t("chart.handoff"), "shapes": shapes, "texts": texts}}
+    return {"title": t("chart.handoff"), "diagram": {"shapes": shapes, "texts": texts}}
 
 
 def _text(

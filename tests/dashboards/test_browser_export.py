@@ -44,7 +44,7 @@ def test_translated_page_shows_no_english(dash: Page, lang: str, button: str, we
     dash.get_by_role("button", name="Hire salespeople").click()
     dash.get_by_role("button", name=button).click()
     expect(dash.locator(".truce-week")).to_contain_text(week)
-    expect(dash.locator('.truce-chart[data-chart="revenue"] .gtitle')).to_contain_text(
+    expect(dash.locator('.truce-chart[data-chart="revenue"] .truce-chart-title')).to_contain_text(
         Translator(lang)("chart.revenue")
     )
     step(dash, label=Translator(lang)("control.step"))

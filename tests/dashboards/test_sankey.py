@@ -87,7 +87,8 @@ def test_side_by_side_panels_do_not_overlap_and_list_the_interventions(session: 
     t = Translator("de")
     session.intervene("hire", role="sales", n=1)
     session.step()
-    diagram = handoff(session.runs, t)["diagram"]
+    figure = handoff(session.runs, t)
+    diagram = figure["diagram"]
     xs = [b[0] for b in _bands(diagram["shapes"])] + [r[0] + r[2] for r in _rects(diagram["shapes"])]
     a_right = max(x for x in xs if x < 0.5)
     b_left = min(x for x in xs if x > 0.5)
@@ -95,7 +96,7 @@ def test_side_by_side_panels_do_not_overlap_and_list_the_interventions(session: 
     texts = [text["text"] for text in diagram["texts"]]
     assert "A: Marketing-Leute" in texts and "B: Marketing-Leute" in texts
     assert any(text.startswith("Woche 61: ") and t("iv.hire") in text for text in texts)
-    assert diagram["title"] == t("chart.handoff")
+    assert figure["title"] == t("chart.handoff")
 
 
 def test_no_leads_yet_draws_headings_only():
