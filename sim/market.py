@@ -12,6 +12,8 @@ from typing import Any
 
 import numpy as np
 
+from sim.rng import uniform32
+
 FEATURES = 4  # dimensions of an account's hidden profile; the market's taste is a direction in it
 FIT_SHARPNESS = 2.0  # how strongly fit follows the profile's alignment with the market's taste
 SAT_REFERENCE = 0.7  # satisfaction at which the churn hazard equals its base rate
@@ -161,7 +163,7 @@ class Market:
         advocates, detractors = wom
         imitation = p["bass_q"] * (advocates - p["negative_wom_weight"] * detractors) / self.n
         hazard = p["brand_awareness_rate"] * self.brand + (p["bass_p"] + max(imitation, 0)) / 52
-        u = rng.random(self.n, dtype=np.float32)
+        u = uniform32(rng, self.n)
         state, since = self.state, self.since
         # Few draws pass either threshold: find those first, then check their state.
         became = (u < hazard).nonzero()[0]
@@ -202,7 +204,7 @@ class Market:
 
     def churn(self, week: int, cust: np.ndarray, p: dict[str, Any], rng: np.random.Generator) -> np.ndarray:
         """Weekly hazard rising as satisfaction falls; referred customers stay longer. Returns the lost."""
-        u = rng.random(self.n, dtype=np.float32)[cust]
+        u = uniform32(rng, self.n)[cust]
         sat = self.satisfaction[cust]
         hazard = p["churn_annual"] / 52 * np.exp(p["churn_sensitivity"] * (SAT_REFERENCE - sat))
         hazard = np.where(self.referred[cust], 0.82 * hazard, hazard)  # Schmitt et al. 2011

@@ -45,6 +45,26 @@ def seed_sequence(rng: int | np.random.SeedSequence | None) -> np.random.SeedSeq
     return np.random.SeedSequence(int(rng))
 
 
+def uniform32(rng: np.random.Generator, size: int | tuple[int, int]) -> np.ndarray:
+    """`rng.random(size, dtype=np.float32)` bit for bit, about a third faster at market sizes.
+
+    numpy makes each float32 uniform from the top 24 bits of one 32-bit half of PCG64's 64-bit
+    outputs, low half first, one call per number. Drawing the 64-bit outputs in bulk and converting
+    them at once gives the same numbers and leaves the generator where numpy would. That holds for a
+    PCG64 with no half-output pending and an even count (none is left pending); anything else is
+    drawn by numpy.
+    """
+    n = size[0] * size[1] if isinstance(size, tuple) else size
+    bitgen = rng.bit_generator
+    if n % 2 or type(bitgen) is not np.random.PCG64 or bitgen.state["has_uint32"]:
+        return rng.random(size, dtype=np.float32)
+    halves = bitgen.random_raw(n // 2).view(np.uint32)
+    halves >>= 8
+    out = halves.astype(np.float32)
+    out *= np.float32(1.0 / 16777216.0)  # 2**-24: exact, as in numpy
+    return out.reshape(size)
+
+
 def spawn_streams(root: np.random.SeedSequence) -> dict[str, np.random.Generator]:
     """One independent `Generator` per process name in `STREAMS`."""
     children = root.spawn(len(STREAMS))

@@ -24,6 +24,7 @@ from sim.agents.salesperson import (
     willingness_rule,
 )
 from sim.market import Source, State, forrester_effect, sigmoid
+from sim.rng import uniform32
 
 if TYPE_CHECKING:
     from sim.agents import Salesperson
@@ -265,9 +266,7 @@ def refer(model: TruceModel, team: SalesTeam, advocates: int) -> None:
 def close_deals(model: TruceModel, team: SalesTeam, delivery_ratio: float) -> None:
     """Opportunities reach a decision at the owner's pace; over-promising lifts the odds of winning."""
     p, market, week, s = model.p, model.market, model.week, model.streams["closing"]
-    u_resolve = s.random(market.n, dtype=np.float32)
-    u_win = s.random(market.n, dtype=np.float32)
-    u_promise = s.random(market.n, dtype=np.float32)
+    u_resolve, u_win, u_promise = uniform32(s, (3, market.n))  # three draws of `n`, one after another
     opps = market.indices(State.OPPORTUNITY)
     if not opps.size or not len(team):
         return

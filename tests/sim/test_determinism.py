@@ -150,3 +150,19 @@ def test_model_pickles_mid_run_and_resumes_identically():
     while clone.running:
         clone.step()
     assert_frame_equal(_weekly(model), _weekly(clone), check_exact=True)
+
+
+@pytest.mark.parametrize("size", [20_000, 2_001, (3, 2_000), (3, 1_001)])
+@pytest.mark.parametrize("pending", [False, True])
+def test_uniform32_draws_what_numpy_draws(size, pending):
+    """The market's bulk float32 uniforms are numpy's own, and leave the stream where numpy would."""
+    from sim.rng import uniform32
+
+    ours, numpy_ = np.random.default_rng(7), np.random.default_rng(7)
+    if pending:  # an odd float32 draw leaves half of a 64-bit output waiting
+        ours.random(1, dtype=np.float32), numpy_.random(1, dtype=np.float32)
+    got, want = uniform32(ours, size), numpy_.random(size, dtype=np.float32)
+    assert got.dtype == want.dtype and got.shape == want.shape
+    assert np.array_equal(got.view(np.uint32), want.view(np.uint32))
+    assert np.array_equal(ours.random(5, dtype=np.float32), numpy_.random(5, dtype=np.float32))
+    assert ours.integers(1 << 40) == numpy_.integers(1 << 40)
