@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from sim.agents.marketer import SCORING_NOISE
 from sim.market import Source, State
 
 if TYPE_CHECKING:
@@ -32,13 +33,15 @@ def run_campaigns(model: TruceModel) -> None:
         pools = np.floor(pools * aware.size / total).astype(np.int64)
         total = int(np.add.reduce(pools))
     candidates = rng.choice(aware, size=total, replace=False)
-    # Each marketer scores its own slice of the candidates (in order: scoring draws noise) ...
+    # Each marketer scores its own slice of the candidates. The scoring noise is drawn for all slices
+    # at once: the same numbers, in the same order, as one draw per marketer.
     profiles = market.profile[candidates]
+    noise = rng.normal(0, SCORING_NOISE, total)
     scores = np.empty(candidates.size)
     ends = pools.cumsum().tolist()
     for marketer, (n, _), size, end in zip(marketers, plans, pools.tolist(), ends, strict=True):
         if size:
-            scores[end - size : end] = marketer.score(profiles[end - size : end])
+            scores[end - size : end] = marketer.score(profiles[end - size : end], noise[end - size : end])
             marketer.leads_made = min(n, size)
     # ... and hands over its best `n`: one stable sort by (marketer, -score) instead of one per marketer.
     owner = np.arange(len(marketers)).repeat(pools)

@@ -104,7 +104,8 @@ class Market:
     # ------------------------------------------------------------------ queries
     def fit(self, idx: np.ndarray) -> np.ndarray:
         """True (hidden) propensity of accounts `idx` to buy: no agent ever reads it directly."""
-        return sigmoid(FIT_SHARPNESS * (self.profile[idx] @ self.taste))
+        # `.dot` is `@` for these shapes (the same float64 products and sums) with less dispatch.
+        return sigmoid(FIT_SHARPNESS * self.profile[idx].dot(self.taste))
 
     def count(self, state: State) -> int:
         return int(np.count_nonzero(self.state == state.value))
@@ -122,8 +123,10 @@ class Market:
         return (self.state <= State.AWARE.value).nonzero()[0]
 
     def counts(self) -> np.ndarray:
-        """Accounts per state (one comparison per state is faster than `bincount`'s cast to intp)."""
-        return np.array([np.count_nonzero(self.state == s) for s in range(len(State))], dtype=np.int64)
+        """Accounts per state (one comparison per state is faster than `bincount`'s cast to intp; the
+        last state holds the accounts in none of the others)."""
+        counts = [np.count_nonzero(self.state == s) for s in range(len(State) - 1)]
+        return np.array([*counts, self.n - sum(counts)], dtype=np.int64)
 
     def customers(self) -> np.ndarray:
         """Indices of the current customers, ascending (read-only).
@@ -180,13 +183,21 @@ class Market:
         state[back] = State.UNAWARE
         since[back] = week
 
-    def serve(self, week: int, cust: np.ndarray, quality_by_server: np.ndarray, focus: float) -> None:
+    def serve(
+        self,
+        week: int,
+        cust: np.ndarray,
+        quality_by_server: np.ndarray,
+        focus: float,
+        server: np.ndarray | None = None,
+    ) -> None:
         """Satisfaction follows delivered versus promised value (Oliver's disconfirmation).
 
         Service quality of each customer's own server sets what is delivered; the expectation gap
-        left by an over-promise shrinks only as fast as service delivers.
+        left by an over-promise shrinks only as fast as service delivers. `server` is
+        `self.server[cust]` when the caller has read it already.
         """
-        quality = quality_by_server[self.server[cust]]
+        quality = quality_by_server[self.server[cust] if server is None else server]
         gap, sat = self.gap[cust], self.satisfaction[cust]
         # target = 0.5 + 0.25 * quality + 0.1 * focus - gap; sat += 0.1 * (target - sat), in place
         move = 0.25 * quality
@@ -208,7 +219,11 @@ class Market:
         sat = self.satisfaction[cust]
         hazard = p["churn_annual"] / 52 * np.exp(p["churn_sensitivity"] * (SAT_REFERENCE - sat))
         hazard = np.where(self.referred[cust], 0.82 * hazard, hazard)  # Schmitt et al. 2011
-        lost = cust[u < hazard]
+        lose = u < hazard
+        lost = cust[lose]
+        if cust is self._customers:  # those who stay are the next `customers()`, already in order
+            self._customers = cust[~lose]
+            self._customers.setflags(write=False)
         self.state[lost] = State.CHURNED
         self.since[lost] = week
         self.server[lost] = -1
@@ -216,11 +231,15 @@ class Market:
         self.referred[lost] = False
         return lost
 
-    def service_load(self, week: int, cust: np.ndarray, minlength: int) -> np.ndarray:
-        """Load on each service agent (by agent id): onboarding customers weigh more."""
+    def service_load(
+        self, week: int, cust: np.ndarray, minlength: int, server: np.ndarray | None = None
+    ) -> np.ndarray:
+        """Load on each service agent (by agent id): onboarding customers weigh more. `server` is
+        `self.server[cust]` when the caller has read it already."""
         new = (week - self.since[cust]) < ONBOARDING_WEEKS
         weights = np.where(new, ONBOARDING_LOAD, 1.0)
-        return np.bincount(self.server[cust], weights=weights, minlength=minlength)
+        server = self.server[cust] if server is None else server
+        return np.bincount(server, weights=weights, minlength=minlength)
 
 
 def _unit(v: np.ndarray) -> np.ndarray:

@@ -70,6 +70,7 @@ class TruceModel(mesa.Model):
             self.schedule[iv.week].append(iv)
         interventions_apply.check_schedule(self.p, (*self.design.interventions, *interventions), where)
         self._roster: dict | None = None
+        self._service_ids: np.ndarray | None = None
         root = seed_sequence(rng)
         self.seed_entropy = root.entropy
         self.streams = spawn_streams(root)
@@ -162,12 +163,14 @@ class TruceModel(mesa.Model):
 
     def register_agent(self, agent: Employee) -> None:
         super().register_agent(agent)
+        self._service_ids = None
         if self._roster is not None:  # the newest id sorts last; lists are replaced, never mutated
             for key in (agent.role, None):
                 self._roster[key] = [*self._roster[key], agent]
 
     def deregister_agent(self, agent: Employee) -> None:
         super().deregister_agent(agent)
+        self._service_ids = None
         if self._roster is not None:
             for key in (agent.role, None):
                 people = self._roster[key]
@@ -187,7 +190,11 @@ class TruceModel(mesa.Model):
         return {m.unique_id: m for m in self.marketers()}
 
     def service_ids(self) -> np.ndarray:
-        return np.array([s.unique_id for s in self.service_staff()], dtype=np.int32)
+        """Service staff's ids in id order (read-only), kept until someone joins or leaves."""
+        if self._service_ids is None:
+            self._service_ids = np.array([s.unique_id for s in self.service_staff()], dtype=np.int32)
+            self._service_ids.setflags(write=False)
+        return self._service_ids
 
     def headcount(self) -> int:
         return len(self.agents)
@@ -205,9 +212,13 @@ class TruceModel(mesa.Model):
             counts[: old.size] += old
         self._marketer_tally[kind] = counts
 
-    def marketer_count(self, kind: str, uid: int) -> int:
+    def marketer_counts(self, kind: str, uids: list[int]) -> list[int]:
+        """This week's events of one kind for each marketer id in `uids` (read as a list once)."""
         counts = self._marketer_tally.get(kind)
-        return int(counts[uid]) if counts is not None and uid < counts.size else 0
+        if counts is None:
+            return [0] * len(uids)
+        tally = counts.tolist()
+        return [tally[uid] if uid < len(tally) else 0 for uid in uids]
 
     # ------------------------------------------------------------------ interventions
     def apply(self, intervention: Intervention) -> None:
@@ -242,10 +253,12 @@ class TruceModel(mesa.Model):
         self.org.update()
         market.drift(p["market_complexity"], self.streams["awareness"])
         everyone = self.everyone()
+        hours = []
         for person in everyone:
             person.begin_week()
             person.attend_meetings()
-        self.org.meeting_held = mean([a.meeting_hours for a in everyone])
+            hours.append(person.meeting_hours)
+        self.org.meeting_held = mean(hours)
         campaigns.run_campaigns(self)  # 1. brand and demand generation
         cust = market.customers()  # 2. word of mouth
         advocates, detractors = market.word_of_mouth(cust)

@@ -24,21 +24,28 @@ def serve(model: TruceModel, servers: list[ServiceAgent]) -> np.ndarray:
     market = model.market
     cust = market.customers()
     size = model.agent_id_counter + 2
-    orphans = cust[market.server[cust] < 0]
-    if orphans.size and servers:  # customers left without a server go to someone on the team
+    # Each customer's server is read once (and kept equal to the column); with a team, everyone has one.
+    server = market.server[cust]
+    orphaned = server < 0
+    served, served_by = cust, server
+    if not servers:
+        served, served_by = cust[~orphaned], server[~orphaned]
+    elif orphaned.any():  # customers left without a server go to someone on the team
         ids = np.array([s.unique_id for s in servers], dtype=np.int32)
-        market.server[orphans] = ids[model.streams["service"].integers(len(ids), size=orphans.size)]
-    served = cust[market.server[cust] >= 0]
-    load = market.service_load(model.week, served, size)
-    gaps = np.bincount(market.server[served], weights=market.gap[served] > 0.05, minlength=size)
-    counts = np.bincount(market.server[served], minlength=size)
+        n = int(np.count_nonzero(orphaned))
+        server[orphaned] = ids[model.streams["service"].integers(len(ids), size=n)]
+        market.server[cust[orphaned]] = server[orphaned]
+    load = market.service_load(model.week, served, size, served_by)
+    gaps = np.bincount(served_by, weights=market.gap[served] > 0.05, minlength=size)
+    counts = np.bincount(served_by, minlength=size)
     quality = np.full(size, UNSERVED_QUALITY)
+    load, gaps, counts = load.tolist(), gaps.tolist(), counts.tolist()  # Python numbers: cheaper to read
     for agent in servers:
         uid = agent.unique_id
-        agent.load = float(load[uid])
-        agent.gap_share = float(gaps[uid] / counts[uid]) if counts[uid] else 0.0
+        agent.load = load[uid]
+        agent.gap_share = gaps[uid] / counts[uid] if counts[uid] else 0.0
         quality[uid] = agent.quality()
-    market.serve(model.week, cust, quality, model.p["marketing_existing_focus"])
+    market.serve(model.week, cust, quality, model.p["marketing_existing_focus"], server)
     return quality
 
 
@@ -48,13 +55,12 @@ def exchange_feedback(model: TruceModel) -> None:
     fb = model.feedback
     if fb.resolved:
         model.org.feedback_rate += 0.1 * (fb.reported / fb.resolved - model.org.feedback_rate)
-    for m in model.marketers():
-        uid = m.unique_id
-        m.review_week(
-            model.marketer_count("leaked", uid),
-            model.marketer_count("accepted", uid),
-            delivered.get(uid, 0),
-        )
+    marketers = model.marketers()
+    uids = [m.unique_id for m in marketers]
+    leaked = model.marketer_counts("leaked", uids)
+    accepted = model.marketer_counts("accepted", uids)
+    for m, uid, n_leaked, n_accepted in zip(marketers, uids, leaked, accepted, strict=True):
+        m.review_week(n_leaked, n_accepted, delivered.get(uid, 0))
     for rep in model.salespeople():
         rep.update_trust(rep.perceived)
     for agent in model.service_staff():  # service trusts sales as far as sales' promises hold

@@ -53,8 +53,9 @@ class Marketer(Employee):
         n = self.model.streams["leads"].poisson(rate * self.productivity())
         return int(n), 1.0 - 0.6 * weight
 
-    def score(self, profiles: np.ndarray) -> np.ndarray:
-        noise = self.model.streams["leads"].normal(0, SCORING_NOISE, len(profiles))
+    def score(self, profiles: np.ndarray, noise: np.ndarray) -> np.ndarray:
+        """Own scores of accounts' `profiles`, blurred by `noise` (normal, sd `SCORING_NOISE`, one per
+        profile, drawn by the caller from the leads stream)."""
         return profiles @ self.scoring + noise
 
     def learn(self, profiles: np.ndarray, outcomes: np.ndarray) -> None:
