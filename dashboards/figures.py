@@ -69,17 +69,19 @@ def _right_line(run: Run, runs: Sequence[Run], t: Translator, name: str, y: list
 def markers(runs: Sequence[Run], t: Translator) -> tuple[list[dict], list[dict]]:
     """Vertical lines and labels at the weeks interventions take effect (one label per week).
 
-    An intervention made to both designs is labelled once; one made to a single design names it.
+    An intervention made to both designs (the same kind and arguments in the same week) is labelled
+    once; one made to a single design names it.
     """
-    targets: dict[int, dict[int, tuple[str, list[str]]]] = {}
+    targets: dict[int, dict[str, tuple[str, set[str]]]] = {}
     for run in runs:
         for iv in run.markers():
             made = targets.setdefault(iv.week, {})
-            made.setdefault(id(iv), (t(f"iv.{iv.kind}"), []))[1].append(run.label)
+            same = repr(sorted(iv.to_dict().items()))
+            made.setdefault(same, (t(f"iv.{iv.kind}"), set()))[1].add(run.label)
     shapes, notes = [], []
     for week, made in sorted(targets.items()):
         texts = [
-            text if len(labels) == len(runs) else f"{text} ({labels[0]})" for text, labels in made.values()
+            text if len(labels) == len(runs) else f"{text} ({min(labels)})" for text, labels in made.values()
         ]
         line = {"color": PURPLE, "width": 3, "dash": "dot"}
         shapes.append(
