@@ -42,15 +42,13 @@ class Charts:
         self.widgets = {name: Chart(name=name, height=330) for name in (*TIME_CHARTS, "handoff")}
 
     def publish(self, session: Session, t: Translator, rev: int) -> None:
-        """Every chart's figure of the same week: the time charts first, built and then sent back
-        to back, so the browser redraws them together as soon as all of them have arrived
-        (chart.js); the hand-off diagram, which takes longer to lay out, then follows while the
-        browser is busy drawing them."""
-        with session.lock:  # the play thread waits: every figure shows the same week
+        """Every chart's figure of the same week, built first and then sent back to back: the
+        browser redraws a step's charts together once all of them have arrived (chart.js)."""
+        with session.lock:
             figures = {name: build(session.runs, t) for name, build in TIME_CHARTS.items()}
-            for name, figure in figures.items():
-                self.widgets[name].show(figure, rev)
-            self.widgets["handoff"].show(handoff(session.runs, t), rev)
+            figures["handoff"] = handoff(session.runs, t)
+        for name, figure in figures.items():
+            self.widgets[name].show(figure, rev)
 
 
 @solara.component

@@ -67,11 +67,9 @@ function recordPaint(name, rev) {
 }
 
 // The redraws waiting to run (view -> its draw function). One queue for the page: every chart widget
-// loads its own copy of this module. A step updates every chart, one message each: the redraw of the
-// plotly.js charts (`views`) waits until all of them have come (or `GATHER_MS`, for an update of
-// fewer charts), so the page paints once per step instead of once per batch of messages that happened
-// to have arrived. A diagram does not hold them up: Python sends it last, while they are drawn, and it
-// joins whichever redraw is waiting or under way, or starts one.
+// loads its own copy of this module. A step updates every chart, one message each: the redraw waits
+// until all of them have come (or `GATHER_MS`, for an update of fewer charts), so the page paints once
+// per step instead of once per batch of messages that happened to have arrived.
 const GATHER_MS = 40;
 const queue = (window.__truceRedraws ??= { pending: new Map(), views: new Set(), queued: false, timer: null });
 async function drawPending() {
@@ -90,12 +88,10 @@ function start() {
   queue.queued = true;
   setTimeout(drawPending);
 }
-function schedule(view, draw, gathers) {
+function schedule(view, draw) {
   queue.pending.set(view, draw);
-  if (gathers) queue.views.add(view);
-  else queue.views.delete(view);
   if (queue.queued) return; // the redraw under way draws this next
-  if ([...queue.views].every((v) => queue.pending.has(v)) || (!gathers && queue.timer === null)) start();
+  if ([...queue.views].every((v) => queue.pending.has(v))) start();
   else queue.timer ??= setTimeout(start, GATHER_MS);
 }
 
@@ -132,18 +128,9 @@ export default {
     el.appendChild(div);
     const Plotly = await loadPlotly(model.get("plotly_url"));
     const config = { displayModeBar: false };
-    // The plot fills what the title and legend leave. Its size goes to plotly.js with every figure,
-    // so plotly.js need not measure the plot on each redraw (which lays out the whole page again),
-    // and is given anew when the page lays the plot out again (a new language, a resize).
-    let size = null;
-    const resized = new ResizeObserver(([entry]) => {
-      const { width, height } = entry.contentRect;
-      size = width && height ? { width: Math.round(width), height: Math.round(height) } : null;
-      const drawn = plot.layout; // what plotly.js drew last
-      if (size && drawn && (drawn.width !== size.width || drawn.height !== size.height)) {
-        Plotly.relayout(plot, size);
-      }
-    });
+    // The plot fills what the title and legend leave: refit it when that changes (a new language, a
+    // resize).
+    const resized = new ResizeObserver(() => plot.data && Plotly.Plots.resize(plot));
     resized.observe(plot);
     let shown = null; // the figure object drawn last: a new one from Python means a full react
     async function draw(replot) {
@@ -159,8 +146,7 @@ export default {
         } else if (replot || figure !== shown) {
           // The config never changes: given again, plotly.js would rebuild and compare its context.
           const first = plot.data === undefined;
-          const layout = { ...figure.layout, ...size }; // a copy: plotly.js writes into it
-          await Plotly.react(plot, figure.data ?? [], layout, first ? config : undefined);
+          await Plotly.react(plot, figure.data ?? [], figure.layout ?? {}, first ? config : undefined);
           shown = figure;
         }
         div.dataset.rev = figure.rev ?? "";
@@ -176,16 +162,15 @@ export default {
     let replot = false;
     const update = (points) => {
       replot ||= points;
-      const redraw = () => {
+      schedule(update, () => {
         const again = replot;
         replot = false;
         return draw(again);
-      };
-      schedule(update, redraw, !model.get("figure").diagram);
+      });
     };
     model.on("change:figure", () => update(false));
     model.on("msg:custom", ({ points }) => update(points.some((xy) => xy?.[0].length)));
-    if (!model.get("figure").diagram) queue.views.add(update);
+    queue.views.add(update);
     await draw(true);
     return () => {
       queue.views.delete(update);
