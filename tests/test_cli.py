@@ -81,6 +81,15 @@ def test_unknown_design_in_compare_exits_2_before_any_run():
     )
 
 
+@pytest.mark.parametrize("command", [["run", "siloed"], ["compare", "siloed", "merged"]])
+def test_a_bad_set_is_named_as_the_set_it_came_from_not_as_the_design_file(command):
+    out = truce(*command, "--weeks", "5", "--set", "liaison=3", "--set", "nonsense=1")
+    _assert_one_line_error(out, "--set 'liaison=3'", "liaison", "3", "bool")
+    assert "siloed.toml" not in out.stderr
+    out = truce(*command, "--weeks", "5", "--set", "nonsense=1")
+    _assert_one_line_error(out, "--set 'nonsense=1'", "unknown parameter 'nonsense'")
+
+
 def test_malformed_set_exits_2_with_one_line():
     _assert_one_line_error(truce("run", "siloed", "--weeks", "5", "--set", "accounts"), "accounts")
 

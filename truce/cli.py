@@ -10,8 +10,14 @@ from sim.errors import InputError
 
 
 def _parse_set(items: Sequence[str]) -> dict[str, object]:
-    """`--set name=value` pairs; values parse as TOML scalars (1, 0.5, true)."""
+    """`--set name=value` pairs; values parse as TOML scalars (1, 0.5, true).
+
+    Each is checked here, so a bad one is reported as the `--set` it came from, not as a key of
+    the design file it overrides.
+    """
     import tomllib
+
+    from sim.params import spec
 
     out: dict[str, object] = {}
     for item in items:
@@ -19,9 +25,11 @@ def _parse_set(items: Sequence[str]) -> dict[str, object]:
         if not sep:
             raise InputError(f"--set {item!r}: expected name=value")
         try:
-            out[name.strip()] = tomllib.loads(f"v = {value.strip()}")["v"]
+            parsed = tomllib.loads(f"v = {value.strip()}")["v"]
         except tomllib.TOMLDecodeError:
             raise InputError(f"--set {item!r}: value {value!r} is not a number or true/false") from None
+        spec(name.strip(), f"--set {item!r}").check(parsed, f"--set {item!r}")
+        out[name.strip()] = parsed
     return out
 
 

@@ -66,6 +66,14 @@ def test_unknown_parameter_is_refused_with_a_suggestion(entry):
     _assert_names(_message(excinfo), "'lead_sla_hour'", "lead_sla_hours")
 
 
+def test_a_bad_keyword_argument_is_named_as_one_not_as_a_key_of_the_design_file():
+    with pytest.raises(sim.InputError) as excinfo:
+        sim.TruceModel("siloed", weeks=2, bogus=1)
+    message = _message(excinfo)
+    _assert_names(message, "keyword arguments", "'bogus'")
+    assert "siloed.toml" not in message
+
+
 def test_unknown_parameter_without_a_near_match_is_still_named():
     with pytest.raises(sim.InputError) as excinfo:
         sim.run("siloed", weeks=2, bogus=1)
