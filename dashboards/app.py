@@ -7,6 +7,7 @@ components that show the week read it, so the lever panel is not rebuilt on ever
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import threading
 import time
@@ -17,15 +18,18 @@ from typing import Any
 import solara
 
 from dashboards.chart import Chart
-from dashboards.figures import TIME_CHARTS
+from dashboards.figures import TIME_CHARTS, Figure
 from dashboards.i18n import LANGUAGES, Translator
 from dashboards.panels import BigNumbers, Controls, DesignPanel, Downloads, Interventions
 from dashboards.sankey import handoff
-from dashboards.session import Config, Session
+from dashboards.session import Config, Run, Session
 
 # While playing, the charts are redrawn at most this often: a busy laptop's browser that gets more
 # redraws than it can paint stops handling clicks (Pause) until it has caught up.
 FRAME_SECONDS = 0.25
+# The coming week is computed this soon after the charts were sent, while the browser draws them:
+# a later start (0.2 s, measured) lets a quick next click wait for the models being copied.
+PREPARE_SECONDS = 0.03
 YIELD_SECONDS = 0.005  # the play loop's shortest pause, so the page's own events get their turn
 CSS = Path(__file__).with_name("style.css")
 
@@ -40,15 +44,33 @@ class Charts:
 
     def __init__(self) -> None:
         self.widgets = {name: Chart(name=name, height=330) for name in (*TIME_CHARTS, "handoff")}
+        # The figures of the week `Session.prepare` computed ahead: (session version, language, figures).
+        self._ahead: tuple[int, str, dict[str, Figure]] | None = None
 
     def publish(self, session: Session, t: Translator, rev: int) -> None:
-        """Every chart's figure of the same week, built first and then sent back to back: the
-        browser redraws a step's charts together once all of them have arrived (chart.js)."""
+        """Every chart's figure of the same week, built first (or in advance) and then sent back to
+        back: the browser redraws a step's charts together once all of them have arrived (chart.js)."""
         with session.lock:
-            figures = {name: build(session.runs, t) for name, build in TIME_CHARTS.items()}
-            figures["handoff"] = handoff(session.runs, t)
+            ahead, self._ahead = self._ahead, None
+            if ahead is not None and ahead[:2] == (session.version, t.lang):
+                figures = ahead[2]
+            else:
+                figures = _figures(session.runs, t)
         for name, figure in figures.items():
             self.widgets[name].show(figure, rev)
+
+    def prepare(self, session: Session, t: Translator) -> None:
+        """The coming week and its figures, computed while the page is idle (`Session.prepare`)."""
+        prepared = session.prepare()
+        if prepared is not None:
+            version, runs = prepared
+            self._ahead = (version, t.lang, _figures(runs, t))
+
+
+def _figures(runs: list[Run], t: Translator) -> dict[str, Figure]:
+    figures = {name: build(runs, t) for name, build in TIME_CHARTS.items()}
+    figures["handoff"] = handoff(runs, t)
+    return figures
 
 
 @solara.component
@@ -98,9 +120,20 @@ def Page() -> None:
         render under it would deadlock against a render waiting for it.
         """
         rev = next(revisions)
-        charts.publish(session, Translator(lang.value), rev)  # the language now, not at render time
+        t = Translator(lang.value)  # the language now, not at render time
+        charts.publish(session, t, rev)
         tick.set(rev)
         finished.set(not session.running)
+        threading.Timer(PREPARE_SECONDS, prepare, args=(t,)).start()
+
+    def prepare(t: Translator) -> None:
+        """Compute the coming week in advance, unless playing (the play loop steps itself).
+
+        A failure here is left to the Step that would compute the same week: it shows it.
+        """
+        if not playing.value:
+            with contextlib.suppress(Exception):
+                charts.prepare(session, t)
 
     def rebuild(config: Config) -> None:
         playing.set(False)

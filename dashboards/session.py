@@ -7,6 +7,7 @@ session; a module-level model would be shared by every visitor.
 
 from __future__ import annotations
 
+import copy
 import threading
 from dataclasses import dataclass, field
 from typing import Any
@@ -61,6 +62,9 @@ class Session:
         self.runs: list[Run] = []
         # The play thread steps the models while the page reads them (figures, numbers, downloads).
         self.lock = threading.RLock()
+        #: One more after every change to the runs (a step, an intervention, a reset).
+        self.version = 0
+        self._ahead: tuple[int, list[Run]] | None = None  # (version they follow, runs a week on)
         self.reset(self.config)
 
     def reset(self, config: Config) -> None:
@@ -73,6 +77,7 @@ class Session:
             runs.append(self._build("B", config.compare, config.seed, {}))
         with self.lock:
             self.config, self.runs = config, runs
+            self.version += 1
 
     @staticmethod
     def _build(label: str, design: str, seed: int, levers: dict[str, Any]) -> Run:
@@ -88,13 +93,44 @@ class Session:
         return all(run.model.running for run in self.runs)
 
     def step(self, weeks: int = 1) -> None:
-        """Advance every run by up to `weeks` weeks, in lockstep."""
+        """Advance every run by up to `weeks` weeks, in lockstep (taking a prepared week if any)."""
         with self.lock:
             for _ in range(weeks):
                 if not self.running:
                     return
-                for run in self.runs:
-                    run.model.step()
+                ahead, self._ahead = self._ahead, None
+                if ahead is not None and ahead[0] == self.version:
+                    for run, next_week in zip(self.runs, ahead[1], strict=True):
+                        run.model = next_week.model
+                else:
+                    for run in self.runs:
+                        run.model.step()
+                self.version += 1
+
+    def prepare(self) -> tuple[int, list[Run]] | None:
+        """Compute the coming week on copies of the runs, for the next `step` to take as it is.
+
+        Called while the page is idle, so that a click on Step only swaps models in instead of
+        computing a week on the way from the click to the repaint. A deep copy of a model steps to
+        the same numbers bit for bit; any change to the runs in between (an intervention, a reset)
+        makes the prepared week stale, and `step` then computes the week as usual. Returns the
+        version the runs will have once they took it, and the runs a week on (to build their
+        figures in advance); None if there is nothing to prepare or the runs changed meanwhile.
+        """
+        with self.lock:
+            version = self.version
+            if self._ahead is not None and self._ahead[0] == version:
+                return version + 1, self._ahead[1]
+            if not self.running:
+                return None
+            ahead = [Run(run.label, run.design, copy.deepcopy(run.model), run.start) for run in self.runs]
+        for run in ahead:  # outside the lock: the copies are nobody else's
+            run.model.step()
+        with self.lock:
+            if self.version != version:
+                return None
+            self._ahead = (version, ahead)
+        return version + 1, ahead
 
     def intervene(self, kind: str, target: str = "both", **args: Any) -> sim.Intervention:
         """Apply `kind` now to the target run(s) ("A", "B" or "both") with `model.apply`.
@@ -108,6 +144,7 @@ class Session:
             targets = [run for run in self.runs if target in ("both", run.label)]
             for run in targets:
                 iv.validate(run.model.weeks)
+            self.version += 1
             for run in targets:
                 run.model.apply(iv)
         return iv

@@ -48,3 +48,32 @@ def test_sessions_do_not_share_models():
     first, second = Session(), Session()
     first.step(2)
     assert second.week == 0
+
+
+def test_a_prepared_week_is_the_week_a_step_computes():
+    """Step takes the week `prepare` computed on copies, and ends exactly where computing it would."""
+    config = Config(design="siloed", compare="merged", seed=5)
+    plain, prepared = Session(config), Session(config)
+    for week in range(1, 5):
+        version, ahead = prepared.prepare()
+        plain.step()
+        prepared.step()
+        assert prepared.week == week and prepared.version == version
+        assert [run.model for run in prepared.runs] == [run.model for run in ahead]  # taken, not redone
+    for a, b in zip(plain.runs, prepared.runs, strict=True):
+        pd.testing.assert_frame_equal(a.weekly(), b.weekly(), check_exact=True)
+
+
+def test_an_intervention_makes_a_prepared_week_stale():
+    config = Config(design="siloed", compare="merged", seed=5)
+    plain, prepared = Session(config), Session(config)
+    plain.step(2)
+    prepared.step(2)
+    _, ahead = prepared.prepare()
+    for session in (plain, prepared):
+        session.intervene("hire", "both", role="sales", n=3)
+        session.step(2)
+    assert all(run.model is not early.model for run, early in zip(prepared.runs, ahead, strict=True))
+    for a, b in zip(plain.runs, prepared.runs, strict=True):
+        pd.testing.assert_frame_equal(a.weekly(), b.weekly(), check_exact=True)
+        assert a.weekly()["hires_sales"].sum() == b.weekly()["hires_sales"].sum() > 0
