@@ -22,7 +22,7 @@ from sim.leads import LeadQueue, run_handoff
 from sim.market import Market, Source, State
 from sim.metrics import COLUMNS, WeeklyCollector, mean, weekly_metrics
 from sim.organisation import Organisation
-from sim.params import resolve, spec
+from sim.params import resolve
 from sim.rng import seed_sequence, spawn_streams
 from sim.selling import SalesTeam, Selling, close_deals, open_opportunities, prospect, refer
 from sim.workforce import Department, new_employee
@@ -62,10 +62,7 @@ class TruceModel(mesa.Model):
         where = self.design.source or f"design '{self.design.name}'"
         if isinstance(weeks, bool) or not isinstance(weeks, int) or weeks < 1:
             raise InputError(f"{where}: weeks = {weeks!r} is invalid (allowed: int >= 1)")
-        # Keyword arguments are checked as such first: a bad one is not a key of the design file.
-        for name, value in params.items():
-            spec(name, "keyword arguments").check(value, "keyword arguments")
-        self.p = resolve({**self.design.values, **params}, where)
+        self.p = resolve(self.design.values, where, overrides=params)
         self.weeks = weeks
         self.schedule: dict[int, list[Intervention]] = defaultdict(list)
         for iv in (*self.design.interventions, *interventions):

@@ -128,11 +128,22 @@ def defaults() -> dict[str, Any]:
     return {p.name: p.default for p in _registry().values()}
 
 
-def resolve(values: dict[str, Any], where: str = "") -> dict[str, Any]:
-    """Defaults overlaid with `values`, each checked against its spec and against the others."""
+def resolve(
+    values: dict[str, Any],
+    where: str = "",
+    overrides: dict[str, Any] | None = None,
+    overrides_where: str = "keyword arguments",
+) -> dict[str, Any]:
+    """Defaults overlaid with `values` (from `where`), then with `overrides`, each checked against
+    its spec and all against each other.
+
+    A bad override is named as what it is (`overrides_where`), not as a key of the design file whose
+    values it overrides.
+    """
     resolved = defaults()
-    for name, value in values.items():
-        resolved[name] = spec(name, where).check(value, where)
+    for given, source in ((values, where), (overrides or {}, overrides_where)):
+        for name, value in given.items():
+            resolved[name] = spec(name, source).check(value, source)
     check_combination(resolved, where)
     return resolved
 
