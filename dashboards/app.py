@@ -50,21 +50,28 @@ class Charts:
     def publish(self, session: Session, t: Translator, rev: int) -> None:
         """Every chart's figure of the same week, built first (or in advance) and then sent back to
         back: the browser redraws a step's charts together once all of them have arrived (chart.js)."""
-        with session.lock:
+        with session.lock:  # also keeps a `prepare` from offering while these are sent
             ahead, self._ahead = self._ahead, None
             if ahead is not None and ahead[:2] == (session.version, t.lang):
                 figures = ahead[2]
             else:
                 figures = _figures(session.runs, t)
-        for name, figure in figures.items():
-            self.widgets[name].show(figure, rev)
+            for name, figure in figures.items():
+                self.widgets[name].show(figure, rev)
 
     def prepare(self, session: Session, t: Translator) -> None:
-        """The coming week and its figures, computed while the page is idle (`Session.prepare`)."""
+        """The coming week and its figures, computed while the page is idle (`Session.prepare`),
+        offered to the browser to draw in advance (`Chart.offer`)."""
         prepared = session.prepare()
         if prepared is not None:
             version, runs = prepared
-            self._ahead = (version, t.lang, _figures(runs, t))
+            figures = _figures(runs, t)
+            with session.lock:
+                if session.version + 1 != version:  # a step or an intervention came meanwhile
+                    return
+                self._ahead = (version, t.lang, figures)
+                for name, figure in figures.items():
+                    self.widgets[name].offer(figure)
 
 
 def _figures(runs: list[Run], t: Translator) -> dict[str, Figure]:

@@ -1,5 +1,7 @@
 // A plotly.js chart redrawn in place whenever Python sends a new figure or the new points of one.
 // plotly.js is loaded once per page from the local asset cache and shared by every chart.
+// The coming week, offered while the page is idle, is drawn into a hidden second plot, and the Step
+// that makes it only swaps the two: plotly.js's redraw then runs before the click, not after it.
 // The charts whose updates have arrived are redrawn together in one task as soon as the page is free
 // (waiting for the next animation frame left the page idle for up to a frame per step), and updates
 // that arrive meanwhile collapse into the next redraw: a fast-playing model never builds a backlog in
@@ -95,11 +97,41 @@ function schedule(view, draw) {
   else queue.timer ??= setTimeout(start, GATHER_MS);
 }
 
+// Drawing offered weeks in advance: one chart per task, and only while no redraw is waiting, so a
+// click or an update never waits for more than one chart's draw.
+const idle = (window.__truceIdle ??= { tasks: [], busy: false });
+function runIdle() {
+  if (queue.queued || queue.pending.size) {
+    setTimeout(runIdle, 5);
+    return;
+  }
+  const task = idle.tasks.shift();
+  if (!task) {
+    idle.busy = false;
+    return;
+  }
+  Promise.resolve()
+    .then(task)
+    .catch((error) => setTimeout(() => {
+      throw error;
+    }))
+    .finally(() => setTimeout(runIdle));
+}
+function whenIdle(task) {
+  idle.tasks.push(task);
+  if (!idle.busy) {
+    idle.busy = true;
+    setTimeout(runIdle);
+  }
+}
+
 export default {
   initialize({ model }) {
     // {base, rev, points: [[x...], [y...]] | null per trace}: append to the figure the model holds
     // (revision `base`), so a view rendered later still starts from the whole current figure.
-    model.on("msg:custom", ({ base, rev, points }) => {
+    // An offer ({offer: true, ...}) is only drawn ahead by the views; the figure stays as it is.
+    model.on("msg:custom", ({ offer, base, rev, points }) => {
+      if (offer) return;
       const figure = model.get("figure");
       if (figure.rev !== base) {
         model.send({ resync: true }); // points missed: Python sends the whole figure
@@ -125,28 +157,78 @@ export default {
       child.className = `truce-${part === "title" ? "chart-title" : part}`;
       return child;
     });
+    // Two plots on top of each other: the one on show, and the hidden one the coming week is
+    // drawn into while the page is idle.
+    let [front, back] = [0, 1].map(() => plot.appendChild(document.createElement("div")));
+    front.className = "truce-buffer truce-front";
+    back.className = "truce-buffer truce-back";
     el.appendChild(div);
     const Plotly = await loadPlotly(model.get("plotly_url"));
     const config = { displayModeBar: false };
-    // The plot fills what the title and legend leave: refit it when that changes (a new language, a
-    // resize).
-    const resized = new ResizeObserver(() => plot.data && Plotly.Plots.resize(plot));
+    // The plots fill what the title and legend leave: refit them when that changes (a new language,
+    // a resize).
+    const resized = new ResizeObserver(() => {
+      for (const buffer of [front, back]) if (buffer.data) Plotly.Plots.resize(buffer);
+    });
     resized.observe(plot);
+    // A facilitator's zoom lives in the plot on show: while it lasts, weeks are drawn there.
+    let zoomed = false;
+    const watchZoom = (buffer) => {
+      if (buffer.__truceWatched || !buffer.on) return;
+      buffer.__truceWatched = true;
+      buffer.on("plotly_relayout", (change) => {
+        const keys = Object.keys(change).filter((key) => /axis\d*\.(range|autorange)/.test(key));
+        if (keys.length) zoomed = keys.some((key) => key.includes(".range"));
+      });
+    };
+    const react = async (buffer, data, layout) => {
+      // The config never changes: given again, plotly.js would rebuild and compare its context.
+      await Plotly.react(buffer, data, layout, buffer.data === undefined ? config : undefined);
+      watchZoom(buffer);
+    };
+    const forget = (buffer) => {
+      if (buffer.data === undefined) return;
+      Plotly.purge(buffer);
+      buffer.replaceChildren();
+      buffer.__truceWatched = false; // purge removes the plot's event listeners too
+    };
     let shown = null; // the figure object drawn last: a new one from Python means a full react
-    async function draw(replot) {
+    let ahead = null; // the offered week: {base, figure, ready}, drawn into `back` when idle
+
+    function offer(base, points) {
+      const figure = model.get("figure");
+      if (zoomed || figure.diagram || figure !== shown || figure.rev !== base) return;
+      const mine = (ahead = { base, figure, ready: false });
+      whenIdle(async () => {
+        if (ahead !== mine || model.get("figure") !== figure || figure.rev !== base) return;
+        const data = figure.data.map((trace, i) => {
+          const xy = points[i];
+          return xy ? { ...trace, x: trace.x.concat(xy[0]), y: trace.y.concat(xy[1]) } : { ...trace };
+        });
+        await react(back, data, structuredClone(figure.layout));
+        mine.ready = true;
+      });
+    }
+
+    async function draw(replot, swap) {
       const figure = model.get("figure");
       try {
         if (figure !== shown) {
           title.textContent = figure.title ?? "";
           drawLegend(legend, figure);
+          forget(back); // a new figure (language, marker, reset): what was drawn ahead is stale
         }
+        const offered = ahead;
+        ahead = null;
         if (figure.diagram) {
-          if (figure !== shown) drawDiagram(plot, figure.diagram);
+          if (figure !== shown) drawDiagram(front, figure.diagram);
           shown = figure;
+        } else if (swap && !zoomed && offered?.ready && offered.figure === figure && offered.base === swap) {
+          [front, back] = [back, front]; // the week was drawn ahead: show it
+          front.classList.replace("truce-back", "truce-front"); // plotly.js's own classes stay
+          back.classList.replace("truce-front", "truce-back");
         } else if (replot || figure !== shown) {
-          // The config never changes: given again, plotly.js would rebuild and compare its context.
-          const first = plot.data === undefined;
-          await Plotly.react(plot, figure.data ?? [], figure.layout ?? {}, first ? config : undefined);
+          await react(front, figure.data ?? [], figure.layout ?? {});
           shown = figure;
         }
         div.dataset.rev = figure.rev ?? "";
@@ -158,25 +240,34 @@ export default {
         });
       }
     }
-    // Several updates before the frame: one draw, a replot if any of them brought points.
+    // Several updates before the frame: one draw, a replot if any of them brought points. `swap`
+    // is the base of the one update collected, if it brought the offered points (else false).
     let replot = false;
-    const update = (points) => {
+    let swap = null;
+    const update = (points, base = false) => {
       replot ||= points;
+      swap = swap === null ? base : false;
       schedule(update, () => {
-        const again = replot;
+        const [again, offered] = [replot, swap];
         replot = false;
-        return draw(again);
+        swap = null;
+        return draw(again, offered);
       });
     };
     model.on("change:figure", () => update(false));
-    model.on("msg:custom", ({ points }) => update(points.some((xy) => xy?.[0].length)));
+    model.on("msg:custom", ({ offer: isOffer, base, points, offered }) => {
+      if (isOffer) offer(base, points);
+      else update(points.some((xy) => xy?.[0].length), offered ? base : false);
+    });
     queue.views.add(update);
-    await draw(true);
+    await draw(true, false);
     return () => {
       queue.views.delete(update);
       queue.pending.delete(update);
+      ahead = null;
       resized.disconnect();
-      Plotly.purge(plot);
+      Plotly.purge(front);
+      Plotly.purge(back);
     };
   },
 };

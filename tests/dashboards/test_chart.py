@@ -58,3 +58,20 @@ def test_a_diagram_is_sent_whole_with_its_revision():
     session.step()
     chart.show(handoff(session.runs, t), 2)
     assert sent == [] and chart.figure == {**handoff(session.runs, t), "rev": 2}
+
+
+def test_showing_the_offered_figure_tells_the_browser_to_swap_it_in():
+    session, t, chart = Session(), Translator("en"), Chart(name="revenue")
+    sent = _sent(chart)
+    session.step()
+    chart.show(revenue(session.runs, t), 1)
+    session.step()
+    ahead = revenue(session.runs, t)
+    chart.offer(ahead)
+    chart.show(ahead, 2)
+    chart.offer(revenue(session.runs, t))  # offered, then something else is shown: no swap
+    session.step()
+    chart.show(revenue(session.runs, t), 3)
+    offer, shown, _, last = sent
+    assert offer["offer"] and offer["base"] == 1 and offer["points"] == shown["points"]
+    assert shown["offered"] and shown["base"] == 1 and not last["offered"]
