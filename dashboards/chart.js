@@ -28,7 +28,7 @@ const escape = (text) => String(text).replace(/&/g, "&amp;").replace(/</g, "&lt;
 // not), and labels placed by percentages, so it fits any width without being laid out again here.
 function drawDiagram(div, { shapes, texts }) {
   const paths = shapes
-    .map((s) => `<path d="${s.d}" fill="${s.fill}"><title>${escape(s.title)}</title></path>`)
+    .map((s) => `<path d="${s.d}" fill="${s.fill}">${s.title ? `<title>${escape(s.title)}</title>` : ""}</path>`)
     .join("");
   const labels = texts
     .map(
