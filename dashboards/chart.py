@@ -99,7 +99,7 @@ class Chart(anywidget.AnyWidget):
         first makes the offer stale, and the browser then draws as usual.
         """
         points = None if self._shown is None else _new_points(self._shown, figure)
-        if points is None or "data" not in figure:
+        if points is None:  # not an append (nor a figure of lines): nothing to draw ahead
             return
         self.send({"offer": True, "base": self._rev, "points": points})
         self._offered = (self._rev, id(figure))
