@@ -131,7 +131,7 @@ def DesignPanel(
         if config != session.config:
             solara.Warning(t("control.pending"), classes=["truce-pending"])
         solara.Text(t("control.levers_a" if side else "control.levers"), classes=["truce-heading"])
-        resolved = sim.get_design(config.design).resolved()
+        resolved = sim.get_design(config.design).resolved().as_dict()
         for spec in sim.params():
             if spec.main:
                 value = config.levers.get(spec.name, resolved[spec.name])

@@ -198,7 +198,7 @@ def calibrate(
         got = measure(x)
         return np.array([_transform(k, got[k].mean()) for k in keys]) - goal
 
-    x = np.clip(np.log([max(start[n], math.exp(lo[i])) for i, n in enumerate(names)]), lo, hi)
+    x = np.clip(np.log([max(getattr(start, n), math.exp(lo[i])) for i, n in enumerate(names)]), lo, hi)
     for _ in range(rounds):
         r = residuals(x)
         if np.all(np.abs(r) < 0.02):

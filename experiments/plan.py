@@ -101,7 +101,8 @@ def run_task(task: Task) -> Outcome:
     """Run one task; any exception becomes a failed outcome with its traceback (failures are data)."""
     params: dict[str, Any] = {}
     try:
-        params = sim.Design(task.design.name, values={**task.design.values, **task.values}).resolved()
+        design = sim.Design(task.design.name, values={**task.design.values, **task.values})
+        params = design.resolved().as_dict()
         result = sim.run(
             task.design,
             weeks=task.weeks,

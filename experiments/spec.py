@@ -155,7 +155,7 @@ class Experiment:
                     "name": d.name,
                     "description": d.description,
                     "values": dict(d.values),
-                    "resolved": d.resolved(),
+                    "resolved": d.resolved().as_dict(),
                     "interventions": [iv.to_dict() for iv in d.interventions],
                 }
                 for d in self.designs  # type: ignore[union-attr]

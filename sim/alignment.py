@@ -34,7 +34,7 @@ def items(model: TruceModel, accuracy: float | None = None) -> dict[str, float]:
     trust_mkt = mean([m.trust for m in marketers])
     leaving = hand.accepted + hand.leaked
     accepted = hand.accepted / leaving if leaving else 0.0
-    sla = hand.sla_met / hand.accepted if hand.accepted and p["lead_sla_hours"] > 0 else 0.0
+    sla = hand.sla_met / hand.accepted if hand.accepted and p.lead_sla_hours > 0 else 0.0
     qualified = hand.qualified / hand.accepted if hand.accepted else 0.0
     if accuracy is None:
         accuracy = mean([m.accuracy() for m in marketers])
@@ -55,13 +55,13 @@ def items(model: TruceModel, accuracy: float | None = None) -> dict[str, float]:
         "messages_are_consistent": org.consistency,
         "joint_meetings_are_held": meet,
         "joint_planning_is_held": meet * min(1.0, 0.5 + trust_sales),
-        "shared_goal_is_met": attainment * p["marketing_revenue_weight"],
-        "rewards_are_shared": p["shared_bonus_share"] + p["marketing_revenue_weight"] * 0.5,
+        "shared_goal_is_met": attainment * p.marketing_revenue_weight,
+        "rewards_are_shared": p.shared_bonus_share + p.marketing_revenue_weight * 0.5,
         "little_blame": 1 - blame,
         "results_are_attributed": org.clarity,
         "interface_has_an_owner": org.liaison_strength,
-        "leadership_backs_it": p["leadership_backing"],
-        "one_view_of_the_customer": p["integration"] * org.consistency,
+        "leadership_backs_it": p.leadership_backing,
+        "one_view_of_the_customer": p.integration * org.consistency,
         "people_stay_motivated": morale,
         "long_and_short_term_balanced": org.orientation_diversity() * attainment,
     }

@@ -21,8 +21,8 @@ def run_campaigns(model: TruceModel) -> None:
     shares = [m.brand_share() for m in marketers]
     budget = model.budget_factor()
     brand_effort = sum(share * m.productivity() for m, share in zip(marketers, shares, strict=True))
-    target = min(1.0, 1.5 * brand_effort / p["marketers"]) * budget
-    market.update_brand(min(1.0, target), p["brand_decay"])
+    target = min(1.0, 1.5 * brand_effort / p.marketers) * budget
+    market.update_brand(min(1.0, target), p.brand_decay)
     plans = [m.plan_leads(share, budget) for m, share in zip(marketers, shares, strict=True)]
     pools = np.array([math.ceil(n / share) if n else 0 for n, share in plans], dtype=np.int64)
     aware = market.indices(State.AWARE)

@@ -22,7 +22,7 @@ def blame(model: TruceModel) -> int:
     """Draw this week's blame events; returns how many there were."""
     rng = model.streams["conflict"]
     org = model.org
-    base = model.p["blame_rate"] / 13 * (1 - org.clarity) * org.damping
+    base = model.p.blame_rate / 13 * (1 - org.clarity) * org.damping
     groups = {role: model.agents_by_role(role) for role in Role}
     events = 0
     for role in (Role.MARKETING, Role.SALES, Role.SERVICE):

@@ -48,7 +48,7 @@ class FeedbackChannel:
         self.reported += reported
         team.add_reports(who[sent])
         if reported:
-            due = model.week + model.p["feedback_delay_weeks"]
+            due = model.week + model.p.feedback_delay_weeks
             self.pending[due].append((marketers[sent], accounts[sent], outcomes[sent]))
 
     def deliver(self, model: TruceModel) -> dict[int, int]:

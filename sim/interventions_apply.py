@@ -11,7 +11,7 @@ from sim.agents import Role
 from sim.design import get_design
 from sim.interventions import Intervention
 from sim.market import Source, State
-from sim.params import check_combination, spec
+from sim.params import Params, spec
 from sim.workforce import hire
 
 if TYPE_CHECKING:
@@ -65,22 +65,18 @@ def lever_changes(iv: Intervention) -> dict[str, Any]:
     return {}
 
 
-def check_schedule(values: dict[str, Any], interventions: Iterable[Intervention], where: str) -> None:
+def check_schedule(params: Params, interventions: Iterable[Intervention], where: str) -> None:
     """Replay the scheduled parameter changes in week order and reject the first impossible
     combination, so a design file that would break a rule in week 100 fails before week 1."""
-    values = dict(values)
     for iv in sorted(interventions, key=lambda iv: iv.week):
         changes = lever_changes(iv)
         if changes:
-            check_combination({**values, **changes}, f"{where}: intervention {iv.kind} in week {iv.week}")
-            values.update(changes)
+            params = params.replace(changes, f"{where}: intervention {iv.kind} in week {iv.week}")
 
 
 def _set(model: TruceModel, iv: Intervention) -> None:
     """Change parameters; nothing changes if the result is invalid (alone or with the others)."""
-    new = {**model.p, **lever_changes(iv)}
-    check_combination(new, f"intervention {iv.kind}")
-    model.p.update(new)
+    model.p = model.p.replace(lever_changes(iv), f"intervention {iv.kind}")
 
 
 def _switch(model: TruceModel, iv: Intervention) -> None:
@@ -94,11 +90,13 @@ def _switch(model: TruceModel, iv: Intervention) -> None:
     if not levers:
         return
     change = np.mean(
-        [abs(float(v) - float(model.p[n])) / (spec(n).range[1] - spec(n).range[0]) for n, v in levers.items()]
+        [
+            abs(float(v) - float(getattr(model.p, n))) / (spec(n).range[1] - spec(n).range[0])
+            for n, v in levers.items()
+        ]
     )
-    check_combination({**model.p, **levers}, f"switch to {iv.get('design')}")
-    model.p.update(levers)
-    shock = min(0.3, 1.5 * float(change)) * (1 - 0.6 * model.p["leadership_backing"])
+    model.p = model.p.replace(levers, f"switch to {iv.get('design')}")
+    shock = min(0.3, 1.5 * float(change)) * (1 - 0.6 * model.p.leadership_backing)
     model.org.change_shock += shock
     for person in model.agents:
         person.trust += 0.5 * (0.5 - person.trust)

@@ -87,7 +87,7 @@ def run_handoff(model: TruceModel, team: SalesTeam) -> Handoff:
     p, market, queue, week = model.p, model.market, model.queue, model.week
     out = Handoff()
     age = week - queue.created
-    leak = age >= p["lead_queue_limit_weeks"]
+    leak = age >= p.lead_queue_limit_weeks
     if leak.any():
         gone = queue.account[leak]
         market.state[gone] = State.AWARE
@@ -119,13 +119,13 @@ def run_handoff(model: TruceModel, team: SalesTeam) -> Handoff:
     accounts = queue.account[take]
     waited = (week - queue.created[take]).astype(float)
     hours = _first_contact_hours(model, team, who, h=model.streams["response"])
-    out.sla_met = int(np.count_nonzero(hours <= p["lead_sla_hours"])) if p["lead_sla_hours"] else 0
+    out.sla_met = int(np.count_nonzero(hours <= p.lead_sla_hours)) if p.lead_sla_hours else 0
     total_hours = hours + waited * HOURS_PER_WEEK
     fit = market.fit(accounts)
     logit = (
-        math.log(p["qualification_odds"])
+        math.log(p.qualification_odds)
         + np.log(fit / (1 - fit))
-        + response_log_odds(total_hours, p["response_decay_strength"], p["lead_shelf_life_weeks"])
+        + response_log_odds(total_hours, p.response_decay_strength, p.lead_shelf_life_weeks)
     )
     bought = queue.source[take] == Source.BOUGHT
     qualified = h.random(take.size) < sigmoid(logit)
@@ -168,7 +168,7 @@ def _first_contact_hours(model: TruceModel, team: SalesTeam, who: np.ndarray, h:
     """Hours to first contact: exponential around the person's own mean; the SLA caps it when met."""
     mean = team.response_hours()[who]
     hours = h.exponential(1.0, who.size) * mean
-    sla = model.p["lead_sla_hours"]
+    sla = model.p.lead_sla_hours
     if sla > 0:
         comply = team.sla_compliance()[who]
         met = h.random(who.size) < comply

@@ -72,12 +72,12 @@ class Market:
     """All accounts, the market's hidden taste, brand awareness and word of mouth."""
 
     def __init__(self, p: dict[str, Any], rng: np.random.Generator) -> None:
-        n = p["accounts"]
+        n = p.accounts
         self.n = n
         self.taste = _unit(rng.normal(size=FEATURES))
         self.initial_taste = self.taste.copy()  # what the trade's textbooks teach new hires
         self.profile = rng.normal(size=(n, FEATURES)).astype(np.float32)
-        self.value = (p["deal_value_mean"] * rng.lognormal(-0.18, 0.6, n)).astype(np.float32)
+        self.value = (p.deal_value_mean * rng.lognormal(-0.18, 0.6, n)).astype(np.float32)
         self.state = np.zeros(n, dtype=np.int8)
         self.since = np.zeros(n, dtype=np.int32)  # week the account entered its state
         self.satisfaction = np.zeros(n, dtype=np.float32)
@@ -92,7 +92,7 @@ class Market:
         self.brand = 0.5
         # The initial book: customers are the better-fitting accounts (they bought before).
         fit = self.fit(np.arange(n))
-        k = round(p["initial_customer_share"] * n)
+        k = round(p.initial_customer_share * n)
         customers = rng.choice(n, size=k, replace=False, p=fit / fit.sum())
         self.state[customers] = State.CUSTOMER
         self.since[customers] = -rng.integers(0, 260, size=k)
@@ -164,8 +164,8 @@ class Market:
     ) -> None:
         """Unaware accounts learn of us from brand, from outside (Bass p) and from word of mouth."""
         advocates, detractors = wom
-        imitation = p["bass_q"] * (advocates - p["negative_wom_weight"] * detractors) / self.n
-        hazard = p["brand_awareness_rate"] * self.brand + (p["bass_p"] + max(imitation, 0)) / 52
+        imitation = p.bass_q * (advocates - p.negative_wom_weight * detractors) / self.n
+        hazard = p.brand_awareness_rate * self.brand + (p.bass_p + max(imitation, 0)) / 52
         u = uniform32(rng, self.n)
         state, since = self.state, self.since
         # Few draws pass either threshold: find those first, then check their state.
@@ -179,7 +179,7 @@ class Market:
         since[forgot] = week
         # Churned accounts return to the pool after their cool-down.
         back = self.indices(State.CHURNED)
-        back = back[since[back] <= week - p["churn_cooldown_weeks"]]
+        back = back[since[back] <= week - p.churn_cooldown_weeks]
         state[back] = State.UNAWARE
         since[back] = week
 
@@ -217,7 +217,7 @@ class Market:
         """Weekly hazard rising as satisfaction falls; referred customers stay longer. Returns the lost."""
         u = uniform32(rng, self.n)[cust]
         sat = self.satisfaction[cust]
-        hazard = p["churn_annual"] / 52 * np.exp(p["churn_sensitivity"] * (SAT_REFERENCE - sat))
+        hazard = p.churn_annual / 52 * np.exp(p.churn_sensitivity * (SAT_REFERENCE - sat))
         hazard = np.where(self.referred[cust], 0.82 * hazard, hazard)  # Schmitt et al. 2011
         lose = u < hazard
         lost = cust[lose]

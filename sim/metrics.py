@@ -138,20 +138,20 @@ def weekly_metrics(model: TruceModel) -> dict[str, float]:
     revenue = revenue_new + revenue_recurring
     staff = {role: model.agents_by_role(role) for role in (Role.MARKETING, Role.SALES, Role.SERVICE)}
     headcount = len(staff[Role.MARKETING]) + len(staff[Role.SALES]) + len(staff[Role.SERVICE])
-    salaries = headcount * p["salary_week"]
-    managers = org.managers * 1.8 * p["salary_week"]
+    salaries = headcount * p.salary_week
+    managers = org.managers * 1.8 * p.salary_week
     coordination = (
-        p["overlay_managers"] * 2.5 * p["salary_week"]
-        + float(p["liaison"]) * 1.5 * p["salary_week"]
-        + p["leadership_backing"] * 2.0 * p["salary_week"]
-        + p["crm_level"] * 30.0 * headcount
+        p.overlay_managers * 2.5 * p.salary_week
+        + float(p.liaison) * 1.5 * p.salary_week
+        + p.leadership_backing * 2.0 * p.salary_week
+        + p.crm_level * 30.0 * headcount
     )
     costs = (
         salaries
         + managers
         + coordination
-        + p["marketing_budget_week"]
-        + p["commission_rate"] * sell.bookings
+        + p.marketing_budget_week
+        + p.commission_rate * sell.bookings
         + model.hire_costs
     )
     reps = staff[Role.SALES]
@@ -204,7 +204,7 @@ def weekly_metrics(model: TruceModel) -> dict[str, float]:
         # Meeting time is paid within salaries; it is shown here as what coordination takes from work.
         "coordination_cost": coordination
         + managers
-        + model.org.meeting_held * headcount / 40 * p["salary_week"],
+        + model.org.meeting_held * headcount / 40 * p.salary_week,
     }
     for state, column in _STATE_COLUMNS:
         out[column] = counts[state]

@@ -81,7 +81,7 @@ class TruceModel(mesa.Model):
         self.hire_costs = 0.0
         self.detractor_share = 0.0
         self.retention_score = 1.0
-        self.churn_rate = self.p["churn_annual"]
+        self.churn_rate = self.p.churn_annual
         self.metrics: dict[str, float] = {}
         self.market = Market(self.p, self.streams["init"])
         self.org = Organisation(self)
@@ -112,16 +112,16 @@ class TruceModel(mesa.Model):
             (Role.SALES, "salespeople"),
             (Role.SERVICE, "service_staff"),
         ):
-            self.departments[role].initial = p[key]
-            for _ in range(p[key]):
+            self.departments[role].initial = getattr(p, key)
+            for _ in range(getattr(p, key)):
                 new_employee(self, role, -int(rng.integers(0, 260)), rng)
         market = self.market
         cust = market.customers()
         servers = self.service_ids()
         market.server[cust] = rng.choice(servers, size=cust.size)
         # Plan: replace expected churn and grow; quotas split the plan over the sales team.
-        plan = cust.size * p["churn_annual"] * (1 + p["quota_growth"]) * p["deal_value_mean"] / 4
-        self.quota = plan / p["salespeople"]
+        plan = cust.size * p.churn_annual * (1 + p.quota_growth) * p.deal_value_mean / 4
+        self.quota = plan / p.salespeople
         # Leads and deals in flight.
         reps = self.salespeople()
         team = SalesTeam(self, reps)
@@ -201,7 +201,7 @@ class TruceModel(mesa.Model):
 
     def budget_factor(self) -> float:
         """Budget per marketer against the calibration reference, with diminishing returns."""
-        per_head = self.p["marketing_budget_week"] / max(1, len(self.marketers()))
+        per_head = self.p.marketing_budget_week / max(1, len(self.marketers()))
         return min(3.0, math.sqrt(per_head / REFERENCE_BUDGET_PER_MARKETER))
 
     def tally_marketer(self, kind: str, ids: np.ndarray) -> None:
@@ -251,7 +251,7 @@ class TruceModel(mesa.Model):
             self.apply(iv)
         p, market = self.p, self.market
         self.org.update()
-        market.drift(p["market_complexity"], self.streams["awareness"])
+        market.drift(p.market_complexity, self.streams["awareness"])
         everyone = self.everyone()
         hours = []
         for person in everyone:

@@ -39,11 +39,11 @@ class Organisation:
         """Recompute the derived quantities from levers and last week's emergent state."""
         p, model = self.model.p, self.model
         headcount = max(1, model.headcount())
-        self.managers = math.ceil(headcount / p["span_of_control"])
-        self.attention = min(1.0, REFERENCE_SPAN / p["span_of_control"])
+        self.managers = math.ceil(headcount / p.span_of_control)
+        self.attention = min(1.0, REFERENCE_SPAN / p.span_of_control)
         self.coaching = 0.5 * self.attention
-        self.liaison_strength = float(p["liaison"]) * p["liaison_effectiveness"]
-        backing = p["leadership_backing"]
+        self.liaison_strength = float(p.liaison) * p.liaison_effectiveness
+        backing = p.leadership_backing
         self.support = 0.5 * backing + 0.5 * self.attention - self.change_shock
         self.change_shock *= 1.0 - 0.05 * (1 + 2 * backing)
         # Le Meunier-FitzHugh et al. 2011: backing strongly reduces conflict; shared rewards do not.
@@ -52,18 +52,18 @@ class Organisation:
             (1 - 0.6 * backing)
             * (1 - 0.3 * coverage)
             * (1 - 0.6 * self.liaison_strength)
-            * (1 - 0.4 * p["integration"])
+            * (1 - 0.4 * p.integration)
             * (1 - 0.2 * self.attention)
         )
-        self.clarity = min(1.0, 0.6 * self.feedback_rate + 0.3 * p["crm_level"])
+        self.clarity = min(1.0, 0.6 * self.feedback_rate + 0.3 * p.crm_level)
         restore = (
             0.5 * min(1.0, self.meeting_held / 2)
-            + 0.4 * p["integration"]
+            + 0.4 * p.integration
             + 0.3 * self.feedback_rate
             + 0.2 * self.liaison_strength
             + 0.3 * coverage
         )
-        complexity = p["market_complexity"]
+        complexity = p.market_complexity
         self.consistency += 0.05 * restore * (1 - self.consistency)
         self.consistency -= 0.03 * complexity * self.consistency
 
@@ -71,15 +71,15 @@ class Organisation:
         """How far marketing's horizon stands from sales' quarter, kept only as far as the two stay
         separate units: one head and one goal absorb the tension (Homburg & Jensen 2007)."""
         p = self.model.p
-        gap = min(1.0, max(0.0, (p["marketing_horizon_weeks"] - 13) / 39))
-        return gap * (1 - 0.5 * p["integration"])
+        gap = min(1.0, max(0.0, (p.marketing_horizon_weeks - 13) / 39))
+        return gap * (1 - 0.5 * p.integration)
 
     def process_coverage(self) -> float:
         """Share of the staff whose customer process an overlay manager actually owns
         (one process owner can cover about `OVERLAY_REACH` people)."""
-        return min(1.0, self.model.p["overlay_managers"] * OVERLAY_REACH / max(1, self.model.headcount()))
+        return min(1.0, self.model.p.overlay_managers * OVERLAY_REACH / max(1, self.model.headcount()))
 
     def overhead_managers(self) -> float:
         """Manager-equivalents paid for coordination: line managers, overlay, liaison."""
         p = self.model.p
-        return self.managers + p["overlay_managers"] + (1.0 if p["liaison"] else 0.0)
+        return self.managers + p.overlay_managers + (1.0 if p.liaison else 0.0)

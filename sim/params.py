@@ -7,7 +7,8 @@ sliders) reads this registry, so a default or a range is never restated anywhere
 from __future__ import annotations
 
 import tomllib
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass, make_dataclass
 from functools import cache
 from importlib import resources
 from typing import Any, Literal
@@ -133,7 +134,7 @@ def resolve(
     where: str = "",
     overrides: dict[str, Any] | None = None,
     overrides_where: str = "keyword arguments",
-) -> dict[str, Any]:
+) -> Params:
     """Defaults overlaid with `values` (from `where`), then with `overrides`, each checked against
     its spec and all against each other.
 
@@ -145,10 +146,10 @@ def resolve(
         for name, value in given.items():
             resolved[name] = spec(name, source).check(value, source)
     check_combination(resolved, where)
-    return resolved
+    return Params(**resolved)
 
 
-def check_combination(values: dict[str, Any], where: str = "") -> None:
+def check_combination(values: Mapping[str, Any], where: str = "") -> None:
     """Reject values that are each in range but impossible together.
 
     Pay is split into individual commission, a shared bonus and a retention bonus: the two bonus
@@ -161,3 +162,47 @@ def check_combination(values: dict[str, Any], where: str = "") -> None:
             f"{prefix}shared_bonus_share + retention_bonus_share = {shared} + {retention} = "
             f"{shared + retention:g} is invalid (allowed: sum <= 1, the whole of variable pay)"
         )
+
+
+class _ParamsBase:
+    """Behaviour of `Params`; its fields (one per registry entry) are added by `_params_class`."""
+
+    __slots__ = ()
+
+    def replace(self, changes: Mapping[str, Any], where: str = "") -> Params:
+        """A new `Params` with `changes` applied, each checked against its spec and all together.
+
+        Mid-run changes (a `set` intervention, a design switch) make a new object: a resolved run's
+        parameters never change under a mechanism's feet.
+        """
+        values = self.as_dict()
+        for name, value in changes.items():
+            values[name] = spec(name, where).check(value, where)
+        check_combination(values, where)
+        return Params(**values)
+
+    def as_dict(self) -> dict[str, Any]:
+        """Every parameter's value by name, in the registry's order (for storage and display)."""
+        return asdict(self)  # type: ignore[call-overload]
+
+
+@cache
+def _params_class() -> type:
+    """The frozen, slotted dataclass with one typed attribute per registry entry.
+
+    Generated from `parameters.toml`, the single declaration, so a parameter is never written twice.
+    """
+    cls = make_dataclass(
+        "Params",
+        [(p.name, _TYPES[p.type]) for p in _registry().values()],
+        bases=(_ParamsBase,),
+        frozen=True,
+        slots=True,
+        module=__name__,
+    )
+    cls.__doc__ = "Every parameter of one run, validated: read as attributes, e.g. `p.lead_sla_hours`."
+    return cls
+
+
+#: The run's parameters as one typed, frozen object (see `_params_class`).
+Params = _params_class()

@@ -45,7 +45,7 @@ def serve(model: TruceModel, servers: list[ServiceAgent]) -> np.ndarray:
         agent.load = load[uid]
         agent.gap_share = gaps[uid] / counts[uid] if counts[uid] else 0.0
         quality[uid] = agent.quality()
-    market.serve(model.week, cust, quality, model.p["marketing_existing_focus"], server)
+    market.serve(model.week, cust, quality, model.p.marketing_existing_focus, server)
     return quality
 
 
@@ -87,7 +87,7 @@ def review(model: TruceModel) -> None:
     if model.week % 52 == 0 and model.year_rep_weeks:
         # Next year's quota: last year's bookings per rep-quarter, plus the growth target.
         per_rep_quarter = model.year_bookings / model.year_rep_weeks * QUARTER
-        model.quota = per_rep_quarter * (1 + model.p["quota_growth"])
+        model.quota = per_rep_quarter * (1 + model.p.quota_growth)
         model.year_bookings, model.year_rep_weeks = 0.0, 0
     consider_quitting(model)
     fill_vacancies(model)

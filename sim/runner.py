@@ -51,6 +51,6 @@ def run(
         summary=summary(weekly),
         design=model.design.name,
         seed=seed,
-        params=dict(model.p),
+        params=model.p.as_dict(),
         interventions=list(model.applied),
     )

@@ -180,7 +180,7 @@ def open_opportunities(
         return
     p, market = model.p, model.market
     fit = market.fit(accounts)
-    logit = math.log(p["win_odds"]) + np.log(fit / (1 - fit))
+    logit = math.log(p.win_odds) + np.log(fit / (1 - fit))
     if not going_concern:
         logit = logit + _context_log_odds(model, team, who, source, waited)
     market.state[accounts] = State.OPPORTUNITY
@@ -200,12 +200,12 @@ def _context_log_odds(
     """What the organisation adds to an opportunity's odds beyond the account's own fit."""
     p, org = model.p, model.org
     prod = team.productivity[who]
-    complexity = p["market_complexity"]
+    complexity = p.market_complexity
     return (
         0.8 * (prod - 1)
         + 1.5 * complexity * (org.consistency - 0.6)
-        + p["orientation_value"] * org.orientation_diversity()
-        - 0.5 * waited / p["lead_shelf_life_weeks"]
+        + p.orientation_value * org.orientation_diversity()
+        - 0.5 * waited / p.lead_shelf_life_weeks
         - 2.0 * model.detractor_share
         + (source == Source.REFERRAL.value) * 0.5
     )
@@ -215,7 +215,7 @@ def prospect(model: TruceModel, team: SalesTeam) -> None:
     """Salespeople source their own opportunities with whatever capacity marketing leads left free."""
     s, market = model.streams["selling"], model.market
     pool = market.prospects()
-    rate = model.p["self_sourced_per_rep_week"]
+    rate = model.p.self_sourced_per_rep_week
     wants = s.poisson(2 * rate * team.effort * team.productivity)
     n = np.minimum(wants, team.free_capacity())
     total = int(np.add.reduce(n))
@@ -239,7 +239,7 @@ def prospect(model: TruceModel, team: SalesTeam) -> None:
 def refer(model: TruceModel, team: SalesTeam, advocates: int) -> None:
     """Advocates bring referred accounts straight to a salesperson with room for them."""
     p, market, w = model.p, model.market, model.streams["wom"]
-    rate = p["referral_rate"] / 52 * advocates * (1 + p["marketing_existing_focus"])
+    rate = p.referral_rate / 52 * advocates * (1 + p.marketing_existing_focus)
     n = int(w.poisson(rate))
     free = team.free_capacity()
     n = min(n, int(np.add.reduce(free)))
@@ -273,13 +273,13 @@ def close_deals(model: TruceModel, team: SalesTeam, delivery_ratio: float) -> No
         return
     slot = team.slot_of[market.owner[opps]]
     effort = team.effort_or_none[slot]
-    due = u_resolve[opps] < effort / p["sales_cycle_weeks"]
+    due = u_resolve[opps] < effort / p.sales_cycle_weeks
     opps, slot = opps[due], slot[due]
     if not opps.size:
         return
     promise = u_promise[opps] < team.overpromise_probability()[slot]
     logit = np.log(market.p_win[opps] / (1 - market.p_win[opps]))
-    logit += promise * p["overpromise_lift"] + math.log(forrester_effect(delivery_ratio))
+    logit += promise * p.overpromise_lift + math.log(forrester_effect(delivery_ratio))
     won = u_win[opps] < sigmoid(logit)
     sell = model.selling
     n_won = int(np.count_nonzero(won))
@@ -300,7 +300,7 @@ def close_deals(model: TruceModel, team: SalesTeam, delivery_ratio: float) -> No
     market.state[wins] = State.CUSTOMER
     market.since[wins] = week
     market.satisfaction[wins] = 0.72
-    market.gap[wins] = np.where(promise[won], p["overpromise_gap"], 0.0)
+    market.gap[wins] = np.where(promise[won], p.overpromise_gap, 0.0)
     servers = model.service_ids()
     if servers.size:
         # `choice(servers, size)` with replacement is exactly this draw, without choice's overhead.

@@ -72,7 +72,7 @@ def consider_quitting(model: TruceModel) -> None:
             dept = model.departments[person.role]
             dept.quits += 1
             dept.total_quits += 1
-            weeks = model.p[f"vacancy_weeks_{person.role.value}"]
+            weeks = getattr(model.p, f"vacancy_weeks_{person.role.value}")
             dept.vacancies.append(model.week + max(1, math.ceil(hiring.exponential(weeks))))
             _hand_over(model, person)
             person.remove()
@@ -119,7 +119,7 @@ def hire(model: TruceModel, role: Role, n: int, rng: np.random.Generator) -> Non
         new_employee(model, role, model.week, rng)
     dept.hires += n
     dept.total_hires += n
-    model.hire_costs += n * model.p["hire_cost"]
+    model.hire_costs += n * model.p.hire_cost
 
 
 def _unit(v: np.ndarray) -> np.ndarray:

@@ -49,7 +49,7 @@ def print_designs() -> None:
 
 def print_design(name: str) -> None:
     design = sim.get_design(name)
-    values = design.resolved()
+    values = design.resolved().as_dict()
     table = Table(title=f"{design.name}: {design.description}")
     for col in ("parameter", "kind", "value", "default", "range", "unit", "description"):
         table.add_column(col, overflow="fold")

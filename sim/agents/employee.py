@@ -55,8 +55,8 @@ class Employee(mesa.Agent):
         """Cache this week's ramp and productivity: many mechanisms read them many times a week."""
         model = self.model
         p = model.p
-        self._ramp = min(1.0, (model.week - self.hired_week + 1) / p[RAMP_WEEKS[self.role]])
-        spec = 0.8 + 0.2 * p["specialisation"]
+        self._ramp = min(1.0, (model.week - self.hired_week + 1) / getattr(p, RAMP_WEEKS[self.role]))
+        spec = 0.8 + 0.2 * p.specialisation
         self._productivity = self._ramp * (self.skill + self.training_gain) * spec * (0.8 + 0.4 * self.morale)
 
     def ramp(self) -> float:
@@ -74,14 +74,14 @@ class Employee(mesa.Agent):
     # ------------------------------------------------------------------ verbs
     def attend_meetings(self) -> None:
         """Go to the scheduled joint meetings, less often when trust in the other side is low."""
-        hours = self.model.p["meeting_hours_week"]
+        hours = self.model.p.meeting_hours_week
         self.meeting_hours = hours * min(1.0, 0.4 + self.trust) if hours > 0 else 0.0
 
     def decay_training(self) -> None:
         """Ebbinghaus-type forgetting; joint meetings and coaching reinforce and slow it."""
         if self.training_gain > 0:
             reinforcement = min(0.8, self.meeting_hours / 5 + 0.3 * self.model.org.coaching)
-            self.training_gain *= math.exp(-self.model.p["training_decay"] * (1 - reinforcement))
+            self.training_gain *= math.exp(-self.model.p.training_decay * (1 - reinforcement))
 
     def receive_blame(self) -> None:
         """Being blamed costs morale and trust in the department that blamed."""
@@ -98,7 +98,7 @@ class Employee(mesa.Agent):
         """Trust drifts to what experience, contact and structure support (blame acts on top)."""
         org = self.model.org
         contact = min(1.0, self.meeting_hours / 2) * 0.5 + org.liaison_strength * 0.5
-        anchor = 0.15 + 0.45 * experience + 0.2 * contact + 0.2 * self.model.p["integration"]
+        anchor = 0.15 + 0.45 * experience + 0.2 * contact + 0.2 * self.model.p.integration
         self.trust += 0.04 * (anchor - self.trust)
 
     def update_morale(self, pay_satisfaction: float, overload: float) -> None:
@@ -112,7 +112,7 @@ class Employee(mesa.Agent):
             - 0.25 * overload
             + 0.1 * org.support
         )
-        self.morale += (target - self.morale) / self.model.p["morale_adjust_weeks"]
+        self.morale += (target - self.morale) / self.model.p.morale_adjust_weeks
         self.morale = min(1.0, max(0.0, self.morale))
 
     def quit_hazard(self) -> float:
@@ -122,6 +122,6 @@ class Employee(mesa.Agent):
 
 def quit_hazard_rule(p: dict[str, Any], role: Role, morale: float) -> float:
     """`Employee.quit_hazard` from its inputs; highest at zero morale (morale is never below 0)."""
-    base = p[QUIT_ANNUAL[role]] / 52
-    sens = p["quit_morale_sensitivity"]
+    base = getattr(p, QUIT_ANNUAL[role]) / 52
+    sens = p.quit_morale_sensitivity
     return min(1.0, base * math.exp(sens * (MORALE_QUIT_REFERENCE - morale)))

@@ -33,7 +33,7 @@ class Marketer(Employee):
 
     def brand_share(self) -> float:
         """Share of demand-side effort put into brand: more with a longer horizon, less under pressure."""
-        horizon = self.model.p["marketing_horizon_weeks"]
+        horizon = self.model.p.marketing_horizon_weeks
         pressure = self.model.org.team_attainment < 1.0
         share = 0.45 * math.sqrt(horizon / 52) * (0.8 if pressure else 1.0)
         return min(0.8, max(0.05, share))
@@ -46,10 +46,10 @@ class Marketer(Employee):
         leads. Effort on existing customers and on brand is effort not spent on demand generation.
         """
         p = self.model.p
-        weight = p["marketing_revenue_weight"]
-        demand = (1 - p["marketing_existing_focus"]) * (1 - brand_share)
+        weight = p.marketing_revenue_weight
+        demand = (1 - p.marketing_existing_focus) * (1 - brand_share)
         time = 1 - self.meeting_hours / WORK_HOURS  # meeting time is taken from campaign work
-        rate = p["leads_per_marketer_week"] * demand / 0.5 * budget * (1.3 - 0.6 * weight) * time
+        rate = p.leads_per_marketer_week * demand / 0.5 * budget * (1.3 - 0.6 * weight) * time
         n = self.model.streams["leads"].poisson(rate * self.productivity())
         return int(n), 1.0 - 0.6 * weight
 
@@ -80,11 +80,11 @@ class Marketer(Employee):
 
     def miss(self) -> float:
         """How badly this marketer's KPI is missed: leads ignored (volume KPI) or revenue (revenue KPI)."""
-        weight = self.model.p["marketing_revenue_weight"]
+        weight = self.model.p.marketing_revenue_weight
         return (1 - weight) * self.ignored + weight * max(0.0, 1 - self.model.org.team_attainment)
 
     def pay_satisfaction(self) -> float:
-        weight = self.model.p["marketing_revenue_weight"]
+        weight = self.model.p.marketing_revenue_weight
         return (1 - weight) * (1 - 0.5 * self.ignored) + weight * min(
             1.0, self.model.org.team_attainment / 1.2
         )

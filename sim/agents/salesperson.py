@@ -38,7 +38,7 @@ def capacity_rule(p: dict[str, Any], ramp: Num, meeting_hours: Num, reports: Num
     """`Salesperson.capacity` from its inputs."""
     busy = (meeting_hours + FEEDBACK_HOURS * reports) / SELLING_HOURS
     time = _max(0.0, 1 - 0.5 * busy)
-    return p["rep_capacity"] * (0.3 + 0.7 * ramp) * time
+    return p.rep_capacity * (0.3 + 0.7 * ramp) * time
 
 
 def free_capacity_rule(capacity: Num, open_: Num) -> Num:
@@ -48,39 +48,39 @@ def free_capacity_rule(capacity: Num, open_: Num) -> Num:
 
 def sla_compliance_rule(p: dict[str, Any], trust: Num) -> Num:
     """`Salesperson.sla_compliance` from trust."""
-    if p["lead_sla_hours"] <= 0:
+    if p.lead_sla_hours <= 0:
         return np.zeros_like(trust, dtype=np.float64)
-    return _min(1.0, 0.4 + 0.4 * trust + 0.3 * p["leadership_backing"])
+    return _min(1.0, 0.4 + 0.4 * trust + 0.3 * p.leadership_backing)
 
 
 def willingness_rule(p: dict[str, Any], org: Organisation, trust: Num, perceived: Num) -> Num:
     """`Salesperson.willingness` from trust and experience of marketing's leads."""
     own = trust * (0.3 + 0.7 * perceived)
-    coop = 0.25 * p["shared_bonus_share"] + 0.1 * p["marketing_revenue_weight"]
+    coop = 0.25 * p.shared_bonus_share + 0.1 * p.marketing_revenue_weight
     push = 0.25 * sla_compliance_rule(p, trust)
-    friction = p["handoff_friction"] * (1 - 0.5 * org.liaison_strength)
+    friction = p.handoff_friction * (1 - 0.5 * org.liaison_strength)
     return _min(1.0, _max(0.0, own * (1 - friction) + coop + push))
 
 
 def response_hours_rule(p: dict[str, Any], open_: Num, capacity: Num, trust: Num) -> Num:
     """`Salesperson.response_hours` from load and trust."""
     load = open_ / _max(1.0, capacity)
-    crm = 1 - 0.3 * p["crm_level"] * trust
-    return p["response_hours"] * (0.5 + load) * crm * (1 + p["handoff_friction"])
+    crm = 1 - 0.3 * p.crm_level * trust
+    return p.response_hours * (0.5 + load) * crm * (1 + p.handoff_friction)
 
 
 def overpromise_rule(p: dict[str, Any], week: int, pace: Num) -> Num:
     """`Salesperson.overpromise_probability` from the pace against quota."""
     behind = _max(0.0, 1 - pace)
     lateness = ((week - 1) % QUARTER + 1) / QUARTER
-    guard = (1 - p["retention_bonus_share"]) * (1 - 0.3 * p["integration"])
+    guard = (1 - p.retention_bonus_share) * (1 - 0.3 * p.integration)
     return _min(1.0, 0.8 * behind * lateness * guard)
 
 
 def feedback_rule(p: dict[str, Any], trust: Num) -> Num:
     """`Salesperson.feedback_probability` from trust."""
-    prob = p["feedback_probability"] * (0.4 + 0.6 * trust)
-    prob = prob * ((1 + 0.3 * p["shared_bonus_share"]) * (1 + 0.5 * p["crm_level"] * trust))
+    prob = p.feedback_probability * (0.4 + 0.6 * trust)
+    prob = prob * ((1 + 0.3 * p.shared_bonus_share) * (1 + 0.5 * p.crm_level * trust))
     return _min(1.0, prob)
 
 
@@ -111,7 +111,7 @@ class Salesperson(Employee):
     def effort(self) -> float:
         """Selling effort: shared pay invites free-riding; a retention bonus lowers acquisition urgency."""
         p = self.model.p
-        return (1 - p["free_riding"] * p["shared_bonus_share"]) * (1 - 0.2 * p["retention_bonus_share"])
+        return (1 - p.free_riding * p.shared_bonus_share) * (1 - 0.2 * p.retention_bonus_share)
 
     def quota(self) -> float:
         """This quarter's quota, prorated while ramping (common sales practice)."""
@@ -158,7 +158,7 @@ class Salesperson(Employee):
         pay keeps the average ones (Houghton et al.).
         """
         p = self.model.p
-        shared, retention = p["shared_bonus_share"], p["retention_bonus_share"]
+        shared, retention = p.shared_bonus_share, p.retention_bonus_share
         own = 0.5 * self.last_attainment + 0.5 * self.pace()
         team = self.model.org.team_attainment
         mix = (1 - shared - retention) * own + shared * team + retention * self.model.retention_score

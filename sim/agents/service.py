@@ -16,7 +16,7 @@ class ServiceAgent(Employee):
     def capacity(self) -> float:
         p = self.model.p
         time = 1 - self.meeting_hours / WORK_HOURS
-        return max(1e-9, p["service_capacity"] * self.productivity() * time)
+        return max(1e-9, p.service_capacity * self.productivity() * time)
 
     def overload(self) -> float:
         return max(0.0, self.load / self.capacity() - 1.0)

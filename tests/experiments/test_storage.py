@@ -25,7 +25,7 @@ def test_load_reads_back_exactly_what_the_model_computed(reference):
     direct = sim.run("merged", weeks=20, seed=np.random.SeedSequence(0).spawn(3)[2])
     for key, value in direct.summary.items():
         assert row[key] == value, key
-    for name, value in sim.get_design("merged").resolved().items():
+    for name, value in sim.get_design("merged").resolved().as_dict().items():
         assert row[name] == value, name
     weekly = again.weekly[again.weekly["run_id"] == "merged/0/2"].set_index("week")
     for column in ("revenue", "customers", "headcount_sales"):
@@ -39,7 +39,7 @@ def test_manifest_describes_the_folder_completely(reference):
     assert manifest["root_seed"] == 0 and manifest["designs"] == ["siloed", "merged"]
     assert manifest["spec"]["weeks"] == 20 and manifest["spec"]["replications"] == 3
     merged = manifest["spec"]["designs"][1]
-    assert merged["resolved"] == sim.get_design("merged").resolved()
+    assert merged["resolved"] == sim.get_design("merged").resolved().as_dict()
     prov = manifest["provenance"]
     assert {"truce", "mesa", "numpy", "pandas", "pyarrow"} <= set(prov["packages"])
     assert prov["python"] and prov["platform"] and len(prov["git_commit"] or "x" * 40) == 40

@@ -234,10 +234,10 @@ def test_intervention_beyond_the_horizon_in_a_design_file_names_the_file(tmp_pat
 def test_live_intervention_with_a_bad_argument_is_refused_and_changes_nothing():
     model = sim.TruceModel("siloed", rng=1, weeks=5)
     model.step()
-    before = dict(model.p)
+    before = model.p
     with pytest.raises(sim.InputError):
         model.apply(sim.Intervention.from_dict({"week": 1, "kind": "set", "param": "accounts", "value": 5.0}))
-    assert model.p == before
+    assert model.p is before
 
 
 def test_a_sub_hour_sla_is_a_valid_lever_value():
