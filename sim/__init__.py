@@ -1,9 +1,10 @@
 """Truce: an agent-based model of the marketing-sales(-service) interface under organisational designs.
 
 Public API: `TruceModel`, `run`, `RunResult`, `Intervention`, `params`, `designs`, `load_design`,
-`Design`, `ParamSpec`, `InputError`.
+`Design`, `ParamSpec`, `InputError`, `resolve`, `RunSpec`.
 """
 
+from sim.contract import RunSpec, resolve
 from sim.design import Design, designs, get_design, load_design
 from sim.errors import InputError
 from sim.interventions import Intervention
@@ -17,10 +18,12 @@ __all__ = [
     "Intervention",
     "ParamSpec",
     "RunResult",
+    "RunSpec",
     "TruceModel",
     "designs",
     "get_design",
     "load_design",
     "params",
+    "resolve",
     "run",
 ]

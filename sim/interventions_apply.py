@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from sim.agents import Role
-from sim.design import get_design
+from sim.contract import lever_changes
 from sim.interventions import Intervention
 from sim.market import Source, State
-from sim.params import Params, spec
+from sim.params import spec
 from sim.workforce import hire
 
 if TYPE_CHECKING:
@@ -53,27 +52,6 @@ def _buy_leads(model: TruceModel, iv: Intervention) -> None:
     model.leads_generated[Source.BOUGHT] += n
 
 
-def lever_changes(iv: Intervention) -> dict[str, Any]:
-    """The parameter values `iv` sets, each checked against its spec; {} for kinds that act on
-    people or the market instead."""
-    if iv.kind in _SETS:
-        name, value = _SETS[iv.kind](iv)
-        return {name: spec(name).check(value)}
-    if iv.kind == "switch_design":
-        new = get_design(iv.get("design"))
-        return {name: value for name, value in new.values.items() if spec(name).kind == "lever"}
-    return {}
-
-
-def check_schedule(params: Params, interventions: Iterable[Intervention], where: str) -> None:
-    """Replay the scheduled parameter changes in week order and reject the first impossible
-    combination, so a design file that would break a rule in week 100 fails before week 1."""
-    for iv in sorted(interventions, key=lambda iv: iv.week):
-        changes = lever_changes(iv)
-        if changes:
-            params = params.replace(changes, f"{where}: intervention {iv.kind} in week {iv.week}")
-
-
 def _set(model: TruceModel, iv: Intervention) -> None:
     """Change parameters; nothing changes if the result is invalid (alone or with the others)."""
     model.p = model.p.replace(lever_changes(iv), f"intervention {iv.kind}")
@@ -113,11 +91,4 @@ _HANDLERS = {
     "leadership_backing": _set,
     "switch_design": _switch,
     "set": _set,
-}
-#: Kinds that set one parameter: kind -> (parameter, value) of an intervention.
-_SETS = {
-    "crm": lambda iv: ("crm_level", iv.get("level")),
-    "liaison": lambda iv: ("liaison", iv.get("on")),
-    "leadership_backing": lambda iv: ("leadership_backing", iv.get("level")),
-    "set": lambda iv: (iv.get("param"), iv.get("value")),
 }

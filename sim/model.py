@@ -14,7 +14,8 @@ import numpy as np
 from sim import campaigns, conflict, interventions_apply, people
 from sim.agents import Employee, Marketer, Role, Salesperson, ServiceAgent
 from sim.alignment import alignment_index
-from sim.design import Design, get_design
+from sim.contract import RunSpec, resolve
+from sim.design import Design
 from sim.errors import InputError
 from sim.feedback import FeedbackChannel
 from sim.interventions import Intervention
@@ -22,7 +23,6 @@ from sim.leads import LeadQueue, run_handoff
 from sim.market import Market, Source, State
 from sim.metrics import COLUMNS, WeeklyCollector, mean, weekly_metrics
 from sim.organisation import Organisation
-from sim.params import resolve
 from sim.rng import seed_sequence, spawn_streams
 from sim.selling import SalesTeam, Selling, close_deals, open_opportunities, prospect, refer
 from sim.workforce import Department, new_employee
@@ -42,7 +42,8 @@ class TruceModel(mesa.Model):
     """The company under one organisational design; every parameter is a keyword argument.
 
     Args:
-        design: a preset name, a path to a TOML design file, or a `Design`.
+        design: a preset name, a path to a TOML design file, a `Design`, or a `RunSpec` from
+            `sim.resolve` (which then carries weeks, interventions and parameters itself).
         rng: the run's seed (int or `numpy.random.SeedSequence`); None draws fresh entropy.
         weeks: horizon; `running` turns False after this many steps.
         interventions: scheduled `Intervention`s, added to the design's own.
@@ -51,24 +52,28 @@ class TruceModel(mesa.Model):
 
     def __init__(
         self,
-        design: str | Path | Design = "siloed",
+        design: str | Path | Design | RunSpec = "siloed",
         *,
         rng: Any = None,
-        weeks: int = 260,
+        weeks: int | None = None,
         interventions: tuple[Intervention, ...] | list[Intervention] = (),
         **params: Any,
     ) -> None:
-        self.design = get_design(design)
-        where = self.design.source or f"design '{self.design.name}'"
-        if isinstance(weeks, bool) or not isinstance(weeks, int) or weeks < 1:
-            raise InputError(f"{where}: weeks = {weeks!r} is invalid (allowed: int >= 1)")
-        self.p = resolve(self.design.values, where, overrides=params)
-        self.weeks = weeks
+        if isinstance(design, RunSpec):
+            if params or interventions or weeks is not None:
+                raise InputError("TruceModel: give a RunSpec alone, or a design with its options")
+            run = design
+        else:
+            run = resolve(
+                design, weeks=260 if weeks is None else weeks, interventions=interventions, **params
+            )
+        self.run_spec = run
+        self.design = run.design
+        self.p = run.params
+        self.weeks = run.weeks
         self.schedule: dict[int, list[Intervention]] = defaultdict(list)
-        for iv in (*self.design.interventions, *interventions):
-            iv.validate(weeks, f"{where}: intervention {iv.kind}")
+        for iv in run.interventions:
             self.schedule[iv.week].append(iv)
-        interventions_apply.check_schedule(self.p, (*self.design.interventions, *interventions), where)
         self._roster: dict | None = None
         self._service_ids: np.ndarray | None = None
         root = seed_sequence(rng)
