@@ -165,7 +165,7 @@ def churn(runs: Sequence[Run], t: Translator) -> Figure:
     data = []
     for run in runs:
         data.append(_line(run, runs, t("chart.churned"), _series(run, "churned"), VERMILLION))
-        data.append(_right_line(run, runs, t, t("chart.customers"), _series(run, "customers"), BLUE))
+        data.append(_right_line(run, runs, t, t.outcome("customers"), _series(run, "customers"), BLUE))
     return _figure(runs, t, t("chart.churn"), data, layout(t, runs, data, counts=True))
 
 
@@ -179,19 +179,19 @@ def turnover(runs: Sequence[Run], t: Translator) -> Figure:
 
 
 _FUNNEL = (
-    ("leads_generated", "chart.leads_generated", BLUE),
-    ("leads_accepted", "chart.leads_accepted", SKY),
-    ("opportunities_created", "chart.opportunities", GREEN),
-    ("deals_won", "chart.deals_won", ORANGE),
-    ("leads_leaked", "chart.leads_leaked", VERMILLION),
+    ("leads_generated", BLUE),
+    ("leads_accepted", SKY),
+    ("opportunities_created", GREEN),
+    ("deals_won", ORANGE),
+    ("leads_leaked", VERMILLION),
 )
 
 
 def funnel(runs: Sequence[Run], t: Translator) -> Figure:
     data = [
-        _line(run, runs, t(key), _cumulative(run, column), colour)
+        _line(run, runs, t.outcome(column), _cumulative(run, column), colour)
         for run in runs
-        for column, key, colour in _FUNNEL
+        for column, colour in _FUNNEL
     ]
     return _figure(runs, t, t("chart.funnel"), data, layout(t, runs, data, counts=True))
 
@@ -199,12 +199,12 @@ def funnel(runs: Sequence[Run], t: Translator) -> Figure:
 def climate(runs: Sequence[Run], t: Translator) -> Figure:
     data = []
     for run in runs:
-        data.append(_line(run, runs, t("chart.trust"), _series(run, "trust"), PURPLE))
+        data.append(_line(run, runs, t.outcome("trust"), _series(run, "trust"), PURPLE))
         for dept, colour in DEPARTMENTS:
-            name = t("chart.morale", dept=t(f"dept.{dept}"))
-            data.append(_line(run, runs, name, _series(run, f"morale_{dept}"), colour))
+            column = f"morale_{dept}"
+            data.append(_line(run, runs, t.outcome(column), _series(run, column), colour))
         alignment = _series(run, "alignment_index")
-        data.append(_right_line(run, runs, t, t("chart.alignment"), alignment, GREY))
+        data.append(_right_line(run, runs, t, t.outcome("alignment_index"), alignment, GREY))
     # Trust and morale are shares (0-1), the alignment index has its own scale: a right axis.
     out = layout(t, runs, data)
     out["yaxis"]["range"] = [0, 1]

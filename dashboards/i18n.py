@@ -1,8 +1,8 @@
 """Translation and locale number formatting: one message catalogue per language.
 
-A language's catalogue is the model's (`sim/locale/<lang>.toml`: parameter and design descriptions,
-keyed by the parameters' own description keys) merged with the dashboard's UI strings
-(`dashboards/locale/<lang>.toml`), so every label on the page comes from one place per language.
+A language's catalogue is the model's (`sim/locale/<lang>.toml`: parameter, design and outcome
+descriptions, keyed by the parameters' and outcomes' own description keys) merged with the dashboard's
+UI strings (`dashboards/locale/<lang>.toml`), so every label on the page comes from one place per language.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from typing import Any
 import pandas as pd
 
 import sim
+from sim.outcomes import outcome as declared
 from sim.params import messages
 
 #: Language code -> its own name (shown as is on every page: names of languages are proper names).
@@ -94,3 +95,7 @@ class Translator:
 
     def unit(self, spec: sim.ParamSpec) -> str:
         return self(f"unit.{spec.unit}")
+
+    def outcome(self, column: str) -> str:
+        """A weekly column's description, as `sim.outcomes` declares it: the label of its series."""
+        return self(declared(column, "weekly").description_key)

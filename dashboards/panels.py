@@ -15,7 +15,7 @@ import solara
 
 import sim
 from dashboards.i18n import Translator
-from dashboards.session import Config, Run, Session
+from dashboards.session import WEEKS, Config, Run, Session
 
 #: Intervention buttons: kind -> (arguments fixed by the button, arguments written out from sim's
 #: defaults so the exported file names every value).
@@ -131,10 +131,10 @@ def DesignPanel(
         if config != session.config:
             solara.Warning(t("control.pending"), classes=["truce-pending"])
         solara.Text(t("control.levers_a" if side else "control.levers"), classes=["truce-heading"])
-        resolved = sim.get_design(config.design).resolved().as_dict()
+        params = sim.resolve(config.design, weeks=WEEKS).params  # sliders start at design A's values
         for spec in sim.params():
             if spec.main:
-                value = config.levers.get(spec.name, resolved[spec.name])
+                value = config.levers.get(spec.name, getattr(params, spec.name))
                 Lever(spec, value, set_lever(spec.name), t)
 
 

@@ -70,19 +70,20 @@ class Session:
     def reset(self, config: Config) -> None:
         """New models for `config`, all on the same seed (common random numbers: same market luck).
 
-        Raises `sim.InputError` for an impossible configuration and keeps the previous runs then.
+        Raises `sim.InputError` for an impossible configuration and keeps the previous runs then;
+        both designs are resolved before either model is built.
         """
-        runs = [self._build("A", config.design, config.seed, config.levers)]
+        specs = [("A", config.design, sim.resolve(config.design, weeks=WEEKS, **config.levers))]
         if config.compare:
-            runs.append(self._build("B", config.compare, config.seed, {}))
+            specs.append(("B", config.compare, sim.resolve(config.compare, weeks=WEEKS)))
+        runs = [self._build(label, design, run, config.seed) for label, design, run in specs]
         with self.lock:
             self.config, self.runs = config, runs
             self.version += 1
 
     @staticmethod
-    def _build(label: str, design: str, seed: int, levers: dict[str, Any]) -> Run:
-        model = sim.TruceModel(design, rng=seed, weeks=WEEKS, **levers)
-        return Run(label, design, model, start=dict(model.p))
+    def _build(label: str, design: str, run: sim.RunSpec, seed: int) -> Run:
+        return Run(label, design, sim.TruceModel(run, rng=seed), start=run.params.as_dict())
 
     @property
     def week(self) -> int:

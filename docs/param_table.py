@@ -1,4 +1,5 @@
-"""Generate docs/ODD.md's parameter and design tables from the registry, and check the prose covers it.
+"""Generate docs/ODD.md's parameter, design and outcome tables from their declarations, and check the
+prose covers the parameter registry.
 
 The tables are never edited by hand: defaults move when the fitted constants are re-fitted, and a
 restated default drifts. The script also checks that the hand-written parts still cover the registry:
@@ -89,7 +90,27 @@ def designs_table() -> str:
     return "\n".join(lines)
 
 
-BLOCKS = {"params": params_table, "designs": designs_table}
+def outcomes_table() -> str:
+    """Every weekly column and summary metric, in the order a run records them (`sim.outcomes()`)."""
+    declared = sim.outcomes()
+    weekly = sum(o.scope == "weekly" for o in declared)
+    lines = [
+        f"{weekly} weekly columns (`sim.run(...).weekly`, one row per week) and {len(declared) - weekly} "
+        "summary metrics (`sim.run(...).summary`). *Headline* marks the results a comparison of designs is "
+        "about and, among the weekly columns, the series they are computed from.",
+        "",
+        "| name | scope | dtype | unit | headline | description |",
+        "|---|---|---|---|---|---|",
+    ]
+    for o in declared:
+        lines.append(
+            f"| `{o.name}` | {o.scope} | {o.dtype} | {_cell(o.unit)} | {'yes' if o.headline else ''} "
+            f"| {_cell(o.description)} |"
+        )
+    return "\n".join(lines)
+
+
+BLOCKS = {"params": params_table, "designs": designs_table, "outcomes": outcomes_table}
 
 
 def replace_block(text: str, name: str, body: str) -> str:

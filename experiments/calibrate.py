@@ -136,18 +136,19 @@ def _transform(key: str, value: np.ndarray | float) -> np.ndarray:
     return np.log(v)
 
 
-def _run(job: tuple[Design, np.random.SeedSequence, int, dict[str, Any]]) -> dict[str, float]:
-    design, seed, weeks, values = job
-    return sim.run(design, weeks=weeks, seed=seed, **values).summary
+def _run(job: tuple[sim.RunSpec, np.random.SeedSequence]) -> dict[str, float]:
+    run, seed = job
+    return sim.run(run, seed=seed).summary
 
 
-def base_design(funnel: Funnel, base: str | Path | Design) -> Design:
-    """The base design with the company's facts set: what every evaluation runs."""
+def base_run(funnel: Funnel, base: str | Path | Design, weeks: int) -> sim.RunSpec:
+    """The base design with the company's facts set, resolved for `weeks`: what every evaluation
+    runs, refused (say, facts impossible with the design's pay rule) before any run starts."""
     design = sim.get_design(base)
     values = {**design.values, **funnel.company}
-    out = Design(design.name, design.description, values, design.interventions, design.source)
-    out.resolved()  # the combination check, before any run starts
-    return out
+    return sim.resolve(
+        Design(design.name, design.description, values, design.interventions, design.source), weeks=weeks
+    )
 
 
 def calibrate(
@@ -172,10 +173,9 @@ def calibrate(
     """
     if weeks <= 52:
         raise sim.InputError(f"--weeks = {weeks} is invalid (allowed: > 52; year 1 is warm-up)")
-    design = base_design(funnel, base)
+    run = base_run(funnel, base, weeks)
     seeds = np.random.SeedSequence(root).spawn(replications)
     names, keys = funnel.fitted, list(funnel.targets)
-    start = design.resolved()
     lo = np.log([max(spec(n).range[0], spec(n).range[1] * 1e-4) for n in names])
     hi = np.log([spec(n).range[1] for n in names])
     goal = np.array([_transform(k, funnel.targets[k]) for k in keys])
@@ -186,7 +186,8 @@ def calibrate(
         key = tuple(np.round(x, 12))
         if key not in cache:
             values = {n: float(np.exp(v)) for n, v in zip(names, x, strict=True)}
-            jobs = [(design, s, weeks, values) for s in seeds]
+            at = sim.resolve(run.design, weeks=weeks, **values)  # once per evaluation, not per run
+            jobs = [(at, s) for s in seeds]
             rows = list(executor.map(_run, jobs) if executor else map(_run, jobs))
             cache[key] = {k: np.array([outcome(r, k, weeks) for r in rows]) for k in keys}
             history.append(values)
@@ -198,7 +199,7 @@ def calibrate(
         got = measure(x)
         return np.array([_transform(k, got[k].mean()) for k in keys]) - goal
 
-    x = np.clip(np.log([max(getattr(start, n), math.exp(lo[i])) for i, n in enumerate(names)]), lo, hi)
+    x = np.clip(np.log([max(getattr(run.params, n), math.exp(lo[i])) for i, n in enumerate(names)]), lo, hi)
     for _ in range(rounds):
         r = residuals(x)
         if np.all(np.abs(r) < 0.02):

@@ -15,6 +15,9 @@ from plotly.colors import qualitative
 from plotly.subplots import make_subplots
 from scipy import stats
 
+from sim import Outcome
+from sim.outcomes import outcome as declared
+
 #: Weeks over which the turnover panels count quits (a quarter), annualised.
 TURNOVER_WINDOW = 13
 
@@ -39,13 +42,19 @@ def _turnover(department: str) -> Callable[[pd.DataFrame], pd.Series]:
     return get
 
 
+def _title(shown: Outcome, note: str = "") -> str:
+    """A panel's title: what it shows as the outcome declaration describes it, and its unit."""
+    return f"{shown.description} ({note or shown.unit})"
+
+
 #: Panel title -> (weekly columns it needs, how to compute it from the weekly table).
 PANELS: dict[str, tuple[tuple[str, ...], Callable[[pd.DataFrame], pd.Series]]] = {
-    "revenue per week (EUR)": (("revenue",), _column("revenue")),
-    "customers": (("customers",), _column("customers")),
-    "customers churned per week": (("churned",), _column("churned")),
     **{
-        f"{dept} turnover (annualised, last {TURNOVER_WINDOW} weeks)": (
+        _title(declared(name, "weekly")): ((name,), _column(name))
+        for name in ("revenue", "customers", "churned")
+    },
+    **{
+        _title(declared(f"{dept}_turnover_annual", "summary"), f"annualised, last {TURNOVER_WINDOW} weeks"): (
             (f"quits_{dept}", f"headcount_{dept}"),
             _turnover(dept),
         )

@@ -1,4 +1,4 @@
-"""Runs as data: the task of one (design, point, replication), the worker function, and the probe run.
+"""Runs as data: the task of one (design, point, replication) and the worker function.
 
 A task carries everything its run needs, its seed included, so any executor on any machine computes
 the same numbers, and a run's result never depends on which worker ran it or when.
@@ -9,7 +9,6 @@ from __future__ import annotations
 import traceback
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
-from functools import cache
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -20,22 +19,6 @@ import sim
 if TYPE_CHECKING:
     from experiments.sampling import Samples
     from experiments.spec import Experiment
-
-
-@dataclass(frozen=True)
-class Probe:
-    """What every run records: weekly columns with their dtypes, and the summary's keys."""
-
-    columns: dict[str, str]
-    summary: tuple[str, ...]
-
-
-@cache
-def probe() -> Probe:
-    """One week of the first preset: the record's shape, read from the model rather than restated."""
-    result = sim.run(next(iter(sim.designs())), weeks=1, seed=0)
-    columns = {name: str(dtype) for name, dtype in result.weekly.dtypes.items()}
-    return Probe(columns, tuple(result.summary))
 
 
 @dataclass(frozen=True)
@@ -75,7 +58,8 @@ def tasks(experiment: Experiment, samples: Samples, skip: set[str]) -> Iterator[
     design for the seeds it reached (complete pairs for the comparison)."""
     n = experiment.replications
     seeds = np.random.SeedSequence(experiment.seed).spawn(n)
-    columns = tuple((name, probe().columns[name]) for name in experiment.keep)
+    dtypes = {o.name: o.dtype for o in sim.outcomes() if o.scope == "weekly"}
+    columns = tuple((name, dtypes[name]) for name in experiment.keep)
     for point, values in enumerate(samples.points):
         for r, seed in enumerate(seeds):
             for design in experiment.designs:
@@ -98,18 +82,18 @@ def tasks(experiment: Experiment, samples: Samples, skip: set[str]) -> Iterator[
 
 
 def run_task(task: Task) -> Outcome:
-    """Run one task; any exception becomes a failed outcome with its traceback (failures are data)."""
+    """Run one task; any exception becomes a failed outcome with its traceback (failures are data).
+
+    Resolved in two steps: the design with the task's values (as `check_points` checked it before
+    the sweep began) gives the parameters; the experiment's interventions join second, so a
+    schedule they make impossible at this point fails this run as data, its parameters recorded.
+    """
     params: dict[str, Any] = {}
     try:
-        design = sim.Design(task.design.name, values={**task.design.values, **task.values})
-        params = design.resolved().as_dict()
-        result = sim.run(
-            task.design,
-            weeks=task.weeks,
-            seed=task.seed,
-            interventions=task.interventions,
-            **task.values,
-        )
+        start = sim.resolve(task.design, weeks=task.weeks, **task.values)
+        params = start.params.as_dict()
+        run = sim.resolve(start.design, weeks=task.weeks, interventions=task.interventions, **task.values)
+        result = sim.run(run, seed=task.seed)
         weekly = None
         if task.columns:
             weekly = {"week": result.weekly.index.to_numpy(dtype=np.int64)}

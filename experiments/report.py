@@ -19,11 +19,12 @@ from plotly.offline import get_plotlyjs
 
 from experiments import figures
 from experiments.loss import loss_account
-from experiments.sensitivity import OUTCOMES, indices
+from experiments.sensitivity import indices
 from experiments.stats import describe, ok_runs, paired
+from sim.outcomes import headline
 
 #: Summary metrics in the report's main tables (all metrics are in the collapsed full table).
-HEADLINE = [*OUTCOMES.values(), "profit", "lead_leakage_share", "win_rate", "customers_end"]
+HEADLINE = [o.name for o in headline()]
 STYLE = """
 body { font-family: system-ui, sans-serif; margin: 2em auto; max-width: 1400px; color: #222; }
 table { border-collapse: collapse; margin: 0.5em 0 1.5em; font-size: 0.85em; }

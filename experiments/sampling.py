@@ -92,13 +92,15 @@ def _typed(spec: sim.ParamSpec, x: float) -> Any:
 
 
 def check_points(experiment: Experiment, samples: Samples) -> None:
-    """Resolve every (design, point) now: values valid alone can be impossible together."""
+    """Resolve every (design, point) now: values valid alone can be impossible together.
+
+    The experiment's own interventions are left to each run: a schedule impossible at one point
+    fails those runs, recorded as data, instead of refusing the whole sweep.
+    """
     where = experiment.source or f"experiment '{experiment.name}'"
     for design in experiment.designs:
-        assert isinstance(design, sim.Design)
-        base = {**design.values, **experiment.fixed}
         for i, point in enumerate(samples.points):
             try:
-                sim.Design(design.name, values={**base, **point}).resolved()
+                sim.resolve(design, weeks=experiment.weeks, **{**experiment.fixed, **point})
             except InputError as err:
                 raise InputError(f"{where}: sample point {i}: {err}") from None

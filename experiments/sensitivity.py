@@ -17,15 +17,10 @@ import pandas as pd
 from SALib.analyze import morris, sobol
 
 from experiments.stats import ok_runs
+from sim.outcomes import headline
 
-#: Outcome label -> summary metric analysed by default.
-OUTCOMES = {
-    "revenue": "total_revenue",
-    "churn": "annual_churn_rate",
-    "sales turnover": "sales_turnover_annual",
-    "marketing turnover": "marketing_turnover_annual",
-    "service turnover": "service_turnover_annual",
-}
+#: Outcome label -> summary metric analysed by default: the headline metrics, labelled by description.
+OUTCOMES = {o.description: o.name for o in headline()}
 #: Index names each method reports, with the SALib key of their confidence half-width (None: none).
 INDICES = {
     "morris": {"mu_star": "mu_star_conf", "mu": None, "sigma": None},

@@ -73,23 +73,24 @@ class Experiment:
         put(self, "weeks", check.integer(self.weeks, where, "weeks", 1))
         if isinstance(self.designs, str | Path | sim.Design) or not self.designs:
             raise check.bad(where, "designs", self.designs, "a non-empty list of presets or design files")
-        found = tuple(check.design(d, where, f"designs[{i}]") for i, d in enumerate(self.designs))
+        put(self, "fixed", check.values(self.fixed, where, "[set]"))
+        # Each design with [set] and its own schedule, at this horizon: the runs' common part, resolved.
+        found = tuple(
+            check.run(d, where, f"designs[{i}]", self.weeks, self.fixed).design
+            for i, d in enumerate(self.designs)
+        )
         names = [d.name for d in found]
         for i, d in enumerate(found):
             if names.index(d.name) != i:
                 raise check.bad(where, f"designs[{i}]", d.name, "each design name once")
-            check.interventions(d.interventions, self.weeks, where, f"design '{d.name}' interventions")
         put(self, "designs", found)
         baseline = names[0] if self.baseline is None else self.baseline
         if baseline not in names:
             raise check.bad(where, "baseline", baseline, f"one of the designs ({', '.join(names)})")
         put(self, "baseline", baseline)
-        put(self, "fixed", check.values(self.fixed, where, "[set]"))
         put(self, "interventions", tuple(self.interventions))
         check.interventions(self.interventions, self.weeks, where, "interventions")
-        from experiments.plan import probe
-
-        put(self, "keep", check.keep(self.keep, list(probe().columns), where))
+        put(self, "keep", check.keep(self.keep, where))
         self._check_sampling(where)
 
     def _check_sampling(self, where: str) -> None:
@@ -155,7 +156,7 @@ class Experiment:
                     "name": d.name,
                     "description": d.description,
                     "values": dict(d.values),
-                    "resolved": d.resolved().as_dict(),
+                    "resolved": sim.resolve(d, weeks=self.weeks).params.as_dict(),
                     "interventions": [iv.to_dict() for iv in d.interventions],
                 }
                 for d in self.designs  # type: ignore[union-attr]

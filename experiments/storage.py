@@ -25,15 +25,16 @@ from filelock import FileLock, Timeout
 
 import sim
 from experiments.manifest import now
-from experiments.plan import Outcome, Probe, Task
+from experiments.plan import Outcome, Task
 from sim import InputError
 
 RUNS, WEEKLY, MANIFEST, LOCK = "runs", "weekly", "manifest.json", ".sweep.lock"
 _TYPES = {"bool": pa.bool_(), "int": pa.int64(), "float": pa.float64()}
 
 
-def schemas(probe: Probe, keep: Iterable[str]) -> tuple[pa.Schema, pa.Schema | None]:
-    """The fixed schemas of every part: a part of failed runs only reads back like any other."""
+def schemas(keep: Iterable[str]) -> tuple[pa.Schema, pa.Schema | None]:
+    """The fixed schemas of every part, from the parameter and outcome declarations (no run needed):
+    a part of failed runs only reads back like any other."""
     runs = pa.schema(
         [
             ("run_id", pa.string()),
@@ -44,16 +45,21 @@ def schemas(probe: Probe, keep: Iterable[str]) -> tuple[pa.Schema, pa.Schema | N
             *((p.name, _TYPES[p.type]) for p in sim.params()),
             ("status", pa.string()),
             ("error", pa.string()),
-            *((key, pa.float64()) for key in probe.summary),
+            *((o.name, _arrow(o.dtype)) for o in sim.outcomes() if o.scope == "summary"),
         ]
     )
     if len(set(runs.names)) != len(runs.names):
-        raise RuntimeError("a summary key of sim.run has the name of a parameter or of a run column")
+        raise RuntimeError("a summary outcome has the name of a parameter or of a run column")
     keep = list(keep)
     if not keep:
         return runs, None
-    weekly = [(name, pa.from_numpy_dtype(np.dtype(probe.columns[name]))) for name in keep]
+    dtypes = {o.name: o.dtype for o in sim.outcomes() if o.scope == "weekly"}
+    weekly = [(name, _arrow(dtypes[name])) for name in keep]
     return runs, pa.schema([("run_id", pa.string()), ("week", pa.int64()), *weekly])
+
+
+def _arrow(dtype: str) -> pa.DataType:
+    return pa.from_numpy_dtype(np.dtype(dtype))
 
 
 @contextmanager

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 from experiments import manifest as mf
 from experiments import storage
 from experiments.execute import SerialExecutor, drive, executor_for
-from experiments.plan import Outcome, Task, probe, tasks
+from experiments.plan import Outcome, Task, tasks
 from experiments.progress import SweepProgress
 from experiments.results import Results
 from experiments.sampling import check_points, draw
@@ -44,7 +44,7 @@ def sweep(
     """Compute every run of `experiment` missing from `out`; see `Experiment.run`."""
     samples = draw(experiment)
     check_points(experiment, samples)
-    runs_schema, weekly_schema = storage.schemas(probe(), experiment.keep)
+    runs_schema, weekly_schema = storage.schemas(experiment.keep)
     with storage.hold(out):
         manifest = storage.open_folder(out, mf.build(experiment, samples, runs_schema, weekly_schema))
         session: dict[str, Any] = {"started": mf.now(), "git_commit": mf.provenance()["git_commit"]}

@@ -12,6 +12,7 @@ from typing import Any
 
 import sim
 from sim import InputError
+from sim.outcomes import outcome, weekly_names
 
 
 def bad(where: str, key: str, value: Any, allowed: str) -> InputError:
@@ -44,15 +45,31 @@ def integer(value: Any, where: str, key: str, minimum: int) -> int:
     return value
 
 
-def design(entry: str | Path | sim.Design, where: str, key: str) -> sim.Design:
-    """A preset, a design file or a `Design`, fully resolved once to surface bad values now."""
+def run(
+    entry: str | Path | sim.Design,
+    where: str,
+    key: str,
+    weeks: int | None = None,
+    fixed: Mapping[str, Any] | None = None,
+) -> sim.RunSpec:
+    """A preset, a design file or a `Design` with `fixed` values over its own, resolved by
+    `sim.resolve` for `weeks` so that a bad value is one line naming `key` before any run.
+
+    Without `weeks` the design is resolved at the horizon its own schedule needs: a variant's base
+    and a switch target run inside another design's horizon, which is checked there.
+    """
     try:
         found = sim.get_design(entry)
-        found.resolved()
+        horizon = weeks if weeks is not None else max((iv.week for iv in found.interventions), default=1)
+        return sim.resolve(found, weeks=horizon, **(fixed or {}))
     except InputError as err:
         name = entry.name if isinstance(entry, sim.Design) else str(entry)
         raise InputError(f"{where}: {key} = {name!r}: {err}") from None
-    return found
+
+
+def design(entry: str | Path | sim.Design, where: str, key: str) -> sim.Design:
+    """A design checked on its own, as a variant's base or a switch target is (see `run`)."""
+    return run(entry, where, key).design
 
 
 def interventions(items: Iterable[sim.Intervention], weeks: int, where: str, key: str) -> None:
@@ -86,20 +103,14 @@ def bounds(name: str, pair: Any, where: str, key: str) -> tuple[float, float]:
     return float(low), float(high)
 
 
-def keep(value: Any, columns: Sequence[str], where: str) -> tuple[str, ...]:
-    """Weekly columns to store: "all", "none" or a list of names the model records."""
+def keep(value: Any, where: str) -> tuple[str, ...]:
+    """Weekly columns to store: "all", "none" or a list of names declared in `sim.outcomes`."""
     if value == "all":
-        return tuple(columns)
+        return weekly_names()
     if value == "none":
         return ()
     if isinstance(value, str) or not isinstance(value, Sequence) or not value:
         raise bad(where, "keep", value, '"all", "none" or a list of weekly column names')
-    known = set(columns)
     for name in value:
-        if name not in known:
-            import difflib
-
-            close = difflib.get_close_matches(str(name), columns, n=3)
-            hint = f"did you mean {', '.join(close)}?" if close else "see sim.run(...).weekly"
-            raise InputError(f"{where}: keep: unknown weekly column {str(name)!r} ({hint})")
+        outcome(name, "weekly", f"{where}: keep")
     return tuple(dict.fromkeys(value))

@@ -1,7 +1,7 @@
 """Truce: an agent-based model of the marketing-sales(-service) interface under organisational designs.
 
 Public API: `TruceModel`, `run`, `RunResult`, `Intervention`, `params`, `designs`, `load_design`,
-`Design`, `ParamSpec`, `InputError`, `resolve`, `RunSpec`.
+`Design`, `ParamSpec`, `InputError`, `resolve`, `RunSpec`, `Outcome`, `outcomes`.
 """
 
 from sim.contract import RunSpec, resolve
@@ -9,6 +9,7 @@ from sim.design import Design, designs, get_design, load_design
 from sim.errors import InputError
 from sim.interventions import Intervention
 from sim.model import TruceModel
+from sim.outcomes import Outcome, outcomes
 from sim.params import ParamSpec, params
 from sim.runner import RunResult, run
 
@@ -16,6 +17,7 @@ __all__ = [
     "Design",
     "InputError",
     "Intervention",
+    "Outcome",
     "ParamSpec",
     "RunResult",
     "RunSpec",
@@ -23,6 +25,7 @@ __all__ = [
     "designs",
     "get_design",
     "load_design",
+    "outcomes",
     "params",
     "resolve",
     "run",

@@ -15,7 +15,7 @@ from typing import Any
 
 from sim.errors import InputError
 from sim.interventions import Intervention
-from sim.params import resolve, spec
+from sim.params import spec
 
 _TABLES = {"levers": "lever", "uncertainties": "uncertainty"}
 _TOP_KEYS = {"name", "description", "levers", "uncertainties", "interventions"}
@@ -23,17 +23,16 @@ _TOP_KEYS = {"name", "description", "levers", "uncertainties", "interventions"}
 
 @dataclass(frozen=True)
 class Design:
-    """A named set of parameter values that differ from the defaults, plus scheduled interventions."""
+    """A named set of parameter values that differ from the defaults, plus scheduled interventions.
+
+    `sim.resolve` turns it (with overrides, more interventions and a horizon) into a run's parameters.
+    """
 
     name: str
     description: str = ""
     values: dict[str, Any] = field(default_factory=dict)
     interventions: tuple[Intervention, ...] = ()
     source: str = ""  # the file it was loaded from, named in error messages
-
-    def resolved(self) -> dict[str, Any]:
-        """Every parameter's value under this design (defaults overlaid with `values`)."""
-        return resolve(self.values, f"design '{self.name}'")
 
 
 def load_design(path: str | Path) -> Design:

@@ -14,68 +14,13 @@ import pandas as pd
 
 from sim.agents import Role
 from sim.market import Source, State
+from sim.outcomes import TOTALS, weekly_names
 
 if TYPE_CHECKING:
     from sim.model import TruceModel
 
-ROLES = ("marketing", "sales", "service")
-COLUMNS = (
-    "revenue",
-    "revenue_new",
-    "revenue_recurring",
-    "cumulative_revenue",
-    "costs",
-    "profit",
-    "leads_generated",
-    "leads_accepted",
-    "leads_leaked",
-    "lead_queue",
-    "lead_wait_weeks",
-    "lead_response_hours",
-    "opportunities",
-    "opportunities_created",
-    "deals_won",
-    "deals_lost",
-    "win_rate",
-    "customers",
-    "churned",
-    "satisfaction",
-    "referrals",
-    *(f"headcount_{r}" for r in ROLES),
-    *(f"hires_{r}" for r in ROLES),
-    *(f"quits_{r}" for r in ROLES),
-    *(f"vacancies_{r}" for r in ROLES),
-    *(f"morale_{r}" for r in ROLES),
-    "trust",
-    "blame_events",
-    "targeting_accuracy",
-    "reps_at_quota_share",
-    "alignment_index",
-    # Beyond the contract: what the loss account, validation and the dashboard need.
-    "leads_bought",
-    "leads_leaked_bought",
-    "opportunities_created_marketing",
-    "leads_qualified",
-    "bookings",
-    "overpromises",
-    "feedback_reports",
-    "feedback_rate",
-    "sla_met",
-    "rep_quarters",
-    "rep_quarters_at_quota",
-    "sales_capacity_fte",
-    "service_quality",
-    "brand",
-    "message_consistency",
-    "training_gain",
-    "accounts_unaware",
-    "accounts_aware",
-    "accounts_lead",
-    "accounts_opportunity",
-    "accounts_customer",
-    "accounts_churned",
-    "coordination_cost",
-)
+#: The weekly frame's columns, as `sim.outcomes` declares them (with unit, dtype and description).
+COLUMNS = weekly_names()
 
 
 #: The per-state and per-role column names, built once.
@@ -258,29 +203,6 @@ def summary(weekly: pd.DataFrame) -> dict[str, float]:
         "referrals": float(weekly["referrals"].sum()),
     }
     # Whole-run totals of the flows the loss account prices (experiments compares them across designs).
-    for flow in _TOTALS:
+    for flow in TOTALS:
         out[f"{flow}_total"] = float(weekly[flow].sum())
     return out
-
-
-#: Flows summed over the whole run into `<name>_total` summary entries.
-_TOTALS = (
-    "revenue_new",
-    "revenue_recurring",
-    "costs",
-    "leads_generated",
-    "leads_bought",
-    "leads_accepted",
-    "leads_leaked",
-    "leads_qualified",
-    "opportunities_created",
-    "deals_won",
-    "deals_lost",
-    "churned",
-    "referrals",
-    "sales_capacity_fte",
-    "vacancies_sales",
-    "hires_sales",
-    "quits_sales",
-    "coordination_cost",
-)

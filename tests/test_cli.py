@@ -96,3 +96,25 @@ def test_malformed_set_exits_2_with_one_line():
 
 def test_negative_seed_exits_2_with_one_line():
     _assert_one_line_error(truce("run", "siloed", "--weeks", "5", "--seed", "-1"), "seed", "-1")
+
+
+@pytest.mark.parametrize(
+    ("setting", "fragments"),
+    [
+        ("liaison=3", ("--set 'liaison=3'", "bool")),  # bad alone
+        ("shared_bonus_share=0.8", ("three_dimensional", "shared_bonus_share + retention_bonus_share")),
+    ],
+)
+def test_compare_refuses_a_bad_override_without_building_any_model(monkeypatch, capsys, setting, fragments):
+    """In-process (through `main`), so a spy can prove that no `TruceModel` was ever constructed:
+    every design is resolved with `sim.resolve` before the first run."""
+    from truce.cli import main
+
+    built: list[object] = []
+    monkeypatch.setattr(sim.TruceModel, "__init__", lambda self, *args, **kwargs: built.append(args))
+    designs = ["siloed", "three_dimensional"]  # the second pays a 0.4 retention bonus: 0.8 more is too much
+    options = ["--replications", "2", "--weeks", "5", "--workers", "1", "--set", setting]
+    code = main(["compare", *designs, *options])
+    err = capsys.readouterr().err
+    _assert_one_line_error(subprocess.CompletedProcess([], code, "", err), *fragments)
+    assert not built

@@ -10,7 +10,7 @@ from rich.console import Console
 from rich.table import Table
 
 import sim
-from experiments.calibrate import Fit, base_design, calibrate, design_toml, evaluations, load_funnel
+from experiments.calibrate import Fit, base_run, calibrate, design_toml, evaluations, load_funnel
 from sim.params import spec
 
 
@@ -26,13 +26,13 @@ def run_calibration(
 ) -> int:
     """Validate everything, fit, print the fit per target and the values, write the design file.
 
-    The design is checked with `sim.load_design` after writing, so a file that `truce run` would
+    The written file is resolved with `sim.resolve` afterwards, so a file that `truce run` would
     reject is never left behind silently.
     """
     from truce.progress import progress
 
     funnel = load_funnel(funnel_path)
-    design = base_design(funnel, base)
+    design = base_run(funnel, base, weeks).design
     if not out.endswith(".toml"):
         raise sim.InputError(f"--out {out!r}: the design file must end in .toml")
     total = evaluations(funnel.fitted) * replications
@@ -55,7 +55,7 @@ def run_calibration(
     )
     path = Path(out)
     path.write_text(design_toml(fit, funnel, design, name=path.stem, header=header), encoding="utf-8")
-    sim.load_design(path)
+    sim.resolve(path)
     Console().print(f"wrote {path}: `truce run {path}` or `truce compare {path} siloed`")
     return 0
 

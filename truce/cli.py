@@ -38,8 +38,9 @@ def _cmd_run(args: argparse.Namespace) -> int:
     from truce.progress import progress
     from truce.tables import print_summary
 
-    with progress(args.weeks, "weeks", f"running {args.design}") as advance:
-        model = sim.TruceModel(args.design, rng=args.seed, weeks=args.weeks, **_parse_set(args.set))
+    run = sim.resolve(args.design, weeks=args.weeks, **_parse_set(args.set))
+    with progress(run.weeks, "weeks", f"running {args.design}") as advance:
+        model = sim.TruceModel(run, rng=args.seed)
         while model.running:
             model.step()
             advance(1)

@@ -16,14 +16,12 @@ from rich.table import Table
 from scipy import stats
 
 import sim
+from sim.outcomes import headline
 
-OUTCOMES = {
-    "total_revenue": ("revenue", "{:,.0f}"),
-    "annual_churn_rate": ("churn/yr", "{:.3f}"),
-    "sales_turnover_annual": ("sales turnover/yr", "{:.3f}"),
-    "marketing_turnover_annual": ("marketing turnover/yr", "{:.3f}"),
-    "service_turnover_annual": ("service turnover/yr", "{:.3f}"),
-}
+#: Number formats by unit (presentation; rates and shares get three decimals).
+FORMATS = {"EUR": "{:,.0f}", "points 20-100": "{:.1f}"}
+#: Headline summary metric -> (row label: its description and unit, number format).
+OUTCOMES = {o.name: (f"{o.description} ({o.unit})", FORMATS.get(o.unit, "{:.3f}")) for o in headline()}
 BASELINE = "siloed"
 
 
@@ -37,8 +35,8 @@ def mean_ci(values: np.ndarray, level: float = 0.95) -> tuple[float, float]:
     return mean, float(half)
 
 
-def _one(design: str, seed: np.random.SeedSequence, weeks: int, overrides: dict) -> dict[str, float]:
-    return sim.run(design, weeks=weeks, seed=seed, **overrides).summary
+def _one(run: sim.RunSpec, seed: np.random.SeedSequence) -> dict[str, float]:
+    return sim.run(run, seed=seed).summary
 
 
 def compare(
@@ -54,8 +52,8 @@ def compare(
     from truce.progress import progress
 
     names = designs or list(sim.designs())
-    for name in names:  # validate everything before the first run starts
-        sim.TruceModel(sim.get_design(name), weeks=weeks, **overrides)
+    # Resolved once, before the first run starts: a bad design or override stops nothing half-done.
+    runs = {name: sim.resolve(name, weeks=weeks, **overrides) for name in names}
     seeds = np.random.SeedSequence(root).spawn(replications)
     results: dict[tuple[str, int], dict[str, float]] = {}
     jobs = [(d, r) for d in names for r in range(replications)]
@@ -63,11 +61,11 @@ def compare(
     with progress(len(jobs), "runs", "comparing designs") as advance:
         if workers == 1:
             for d, r in jobs:
-                results[d, r] = _one(d, seeds[r], weeks, overrides)
+                results[d, r] = _one(runs[d], seeds[r])
                 advance(1)
         else:
             with ProcessPoolExecutor(max_workers=workers) as pool:
-                futures = {pool.submit(_one, d, seeds[r], weeks, overrides): (d, r) for d, r in jobs}
+                futures = {pool.submit(_one, runs[d], seeds[r]): (d, r) for d, r in jobs}
                 for future in as_completed(futures):
                     results[futures[future]] = future.result()
                     advance(1)
@@ -76,30 +74,32 @@ def compare(
 
 
 def _print(names: list[str], n: int, root: int, results: dict) -> None:
+    """One row per headline outcome and one column per design, so the seven outcomes stay readable on
+    an 80-column terminal (a cell wraps at its ±, never inside a number)."""
     console = Console()
-    table = Table(title=f"{n} replications per design, root seed {root} (mean ± 95% CI)")
-    table.add_column("design")
-    for label, _ in OUTCOMES.values():
-        table.add_column(label, justify="right")
     base = BASELINE if BASELINE in names else names[0]
-    for name in names:
-        cells = []
-        for key, (_, fmt) in OUTCOMES.items():
-            mean, half = mean_ci(np.array([results[name, r][key] for r in range(n)]))
-            cells.append(f"{fmt.format(mean)} ± {fmt.format(half)}")
-        table.add_row(name, *cells)
-    console.print(table)
+    others = [name for name in names if name != base]
+    table = Table(title=f"{n} replications per design, root seed {root} (mean ± 95% CI)")
     diff = Table(title=f"paired difference to {base} (same seeds; mean ± 95% CI)")
-    diff.add_column("design")
-    for label, _ in OUTCOMES.values():
-        diff.add_column(f"Δ {label}", justify="right")
+    table.add_column("outcome")
+    diff.add_column("outcome")
     for name in names:
-        if name == base:
-            continue
-        cells = []
-        for key, (_, fmt) in OUTCOMES.items():
-            d = np.array([results[name, r][key] - results[base, r][key] for r in range(n)])
-            mean, half = mean_ci(d)
-            cells.append(f"{fmt.format(mean)} ± {fmt.format(half)}")
-        diff.add_row(name, *cells)
+        table.add_column(name, justify="right")
+    for name in others:
+        diff.add_column(f"{name} - {base}", justify="right")
+    for key, (label, fmt) in OUTCOMES.items():
+        table.add_row(label, *(_cell(fmt, [results[name, r][key] for r in range(n)]) for name in names))
+        diff.add_row(
+            label,
+            *(
+                _cell(fmt, [results[name, r][key] - results[base, r][key] for r in range(n)])
+                for name in others
+            ),
+        )
+    console.print(table)
     console.print(diff)
+
+
+def _cell(fmt: str, values: list[float]) -> str:
+    mean, half = mean_ci(np.array(values))
+    return f"{fmt.format(mean)} ± {fmt.format(half)}"

@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from rich.console import Console
 from rich.table import Table
 
 from truce.compare import OUTCOMES
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 
 def report(directory: Path, out: Path | None) -> int:
@@ -20,19 +24,24 @@ def report(directory: Path, out: Path | None) -> int:
     results = experiments.load(directory)
     path = write_report(results, out or directory / "report.html")
     metrics = [m for m in OUTCOMES if m in results.runs.columns]
+    stats = describe(results.runs, metrics).set_index(["metric", "design"])
+    designs = list(dict.fromkeys(stats.index.get_level_values("design")))
+    # One row per outcome, one column per design: readable on an 80-column terminal (see `compare`).
     table = Table(title=f"{directory}: mean ± 95% CI over ok runs")
-    table.add_column("design", no_wrap=True)
-    table.add_column("runs", justify="right")
+    table.add_column("outcome")
+    for design in designs:
+        table.add_column(str(design), justify="right")
+    if metrics:
+        table.add_row("ok runs", *(str(stats.loc[(metrics[0], d), "n"]) for d in designs))
     for metric in metrics:
-        table.add_column(OUTCOMES[metric][0], justify="right")
-    stats = describe(results.runs, metrics)
-    for design, rows in stats.groupby("design", sort=False):
-        cells = [
-            f"{fmt.format(r.mean)} ± {fmt.format(r.ci_high - r.mean) if r.n > 1 else 'n/a'}"
-            for r, fmt in zip(rows.itertuples(), (OUTCOMES[m][1] for m in rows["metric"]), strict=True)
-        ]
-        table.add_row(str(design), str(rows["n"].iloc[0]), *cells)
+        label, fmt = OUTCOMES[metric]
+        table.add_row(label, *(_cell(stats.loc[(metric, d)], fmt) for d in designs))
     console = Console()
     console.print(table)
     console.print(f"report written to {path}", soft_wrap=True)
     return 0
+
+
+def _cell(row: pd.Series, fmt: str) -> str:
+    half = fmt.format(row["ci_high"] - row["mean"]) if row["n"] > 1 else "n/a"
+    return f"{fmt.format(row['mean'])} ± {half}"

@@ -8,10 +8,11 @@ from rich.console import Console
 from rich.table import Table
 
 import sim
+from sim.outcomes import outcome
 
 console = Console()
 
-#: Summary keys shown by `truce run`, with how to format them.
+#: Summary keys shown by `truce run`, with how to format them (units and descriptions: `sim.outcomes`).
 SHOWN = {
     "total_revenue": "{:,.0f}",
     "profit": "{:,.0f}",
@@ -31,10 +32,11 @@ SHOWN = {
 
 def print_summary(design: str, seed: Any, summary: dict[str, float]) -> None:
     table = Table(title=f"{design}, seed {seed}")
-    table.add_column("outcome")
-    table.add_column("value", justify="right")
+    for col in ("outcome", "value", "unit", "description"):
+        table.add_column(col, justify="right" if col == "value" else "left")
     for key, fmt in SHOWN.items():
-        table.add_row(key, fmt.format(summary[key]))
+        declared = outcome(key, "summary")
+        table.add_row(key, fmt.format(summary[key]), declared.unit, declared.description)
     console.print(table)
 
 
@@ -48,8 +50,9 @@ def print_designs() -> None:
 
 
 def print_design(name: str) -> None:
-    design = sim.get_design(name)
-    values = design.resolved().as_dict()
+    """Every parameter as `truce run NAME` runs it (260 weeks): what `run` refuses is refused here too."""
+    run = sim.resolve(name)
+    design, values = run.design, run.params.as_dict()
     table = Table(title=f"{design.name}: {design.description}")
     for col in ("parameter", "kind", "value", "default", "range", "unit", "description"):
         table.add_column(col, overflow="fold")

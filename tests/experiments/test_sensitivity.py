@@ -10,6 +10,7 @@ from SALib.sample import morris as morris_sample
 from SALib.sample import sobol as sobol_sample
 from SALib.test_functions import Ishigami
 
+import sim
 from experiments.sensitivity import indices
 
 NAMES = ["x0", "x1", "x2"]
@@ -87,16 +88,15 @@ def test_market_size_dominates_revenue_in_a_real_morris_screening():
         30,
     )
     table = indices(sweep.runs, sweep.manifest["sampling"], seed=0)
-    revenue = table[(table["outcome"] == "revenue") & (table["index"] == "mu_star")].set_index("parameter")
+    mu_star = table[(table["metric"] == "total_revenue") & (table["index"] == "mu_star")]
+    revenue = mu_star.set_index("parameter")
     ranked = revenue["value"].sort_values(ascending=False)
     assert ranked.index[0] == "accounts"
     others = revenue.drop("accounts")
     top = revenue.loc["accounts"]
     assert top["value"] - top["conf"] > (others["value"] + others["conf"]).max()
-    assert set(table["outcome"]) == {
-        "revenue",
-        "churn",
-        "sales turnover",
-        "marketing turnover",
-        "service turnover",
+    # By default every headline metric, labelled by its description.
+    headline = [o for o in sim.outcomes() if o.scope == "summary" and o.headline]
+    assert set(zip(table["outcome"], table["metric"], strict=True)) == {
+        (o.description, o.name) for o in headline
     }

@@ -203,3 +203,37 @@ def test_points_impossible_together_are_rejected_before_any_run(tmp_path):
     with pytest.raises(InputError, match=r"combo\.toml: sample point 1: .*shared_bonus_share"):
         experiment.run(tmp_path / "out", progress=False)
     assert not (tmp_path / "out").exists()  # nothing was started
+
+
+#: Specs that each value alone allows but `sim.resolve` refuses for one design: (spec, design file, key).
+IMPOSSIBLE_RUNS = {
+    "[set] against a design's pay": (
+        'designs = ["siloed", "three_dimensional"]\n[set]\nshared_bonus_share = 0.8',
+        None,
+        "designs[1]",
+    ),
+    "a design file's own schedule": (
+        'designs = ["siloed", "{design}"]\nweeks = 20',
+        '[levers]\nretention_bonus_share = 0.4\n[[interventions]]\nweek = 15\nkind = "set"\n'
+        'param = "shared_bonus_share"\nvalue = 0.9\n',
+        "designs[1]",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", list(IMPOSSIBLE_RUNS))
+def test_a_run_impossible_for_one_design_is_refused_when_the_spec_is_read(case, spec_file, monkeypatch):
+    text, design_text, key = IMPOSSIBLE_RUNS[case]
+    if design_text is not None:
+        design = spec_file(design_text)
+        text = text.format(design=design)
+    built: list[object] = []
+    monkeypatch.setattr(sim.TruceModel, "__init__", lambda self, *args, **kwargs: built.append(args))
+    path = spec_file(text)
+    with pytest.raises(InputError) as err:
+        Experiment.from_toml(path)
+    message = str(err.value)
+    assert "\n" not in message
+    assert str(path) in message and key in message, message
+    assert "shared_bonus_share + retention_bonus_share" in message, message
+    assert not built  # refused by resolving, before any model exists

@@ -6,14 +6,17 @@ import json
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
 import sim
 from experiments import Axis, Experiment, Sampling, load
 from experiments.execute import SerialExecutor
+from experiments.storage import schemas
 from experiments.sweep import sweep
 from sim import InputError
+from sim.outcomes import SUMMARY, WEEKLY, summary_names, weekly_names
 
 
 def test_load_reads_back_exactly_what_the_model_computed(reference):
@@ -25,7 +28,7 @@ def test_load_reads_back_exactly_what_the_model_computed(reference):
     direct = sim.run("merged", weeks=20, seed=np.random.SeedSequence(0).spawn(3)[2])
     for key, value in direct.summary.items():
         assert row[key] == value, key
-    for name, value in sim.get_design("merged").resolved().as_dict().items():
+    for name, value in sim.resolve("merged").params.as_dict().items():
         assert row[name] == value, name
     weekly = again.weekly[again.weekly["run_id"] == "merged/0/2"].set_index("week")
     for column in ("revenue", "customers", "headcount_sales"):
@@ -39,7 +42,7 @@ def test_manifest_describes_the_folder_completely(reference):
     assert manifest["root_seed"] == 0 and manifest["designs"] == ["siloed", "merged"]
     assert manifest["spec"]["weeks"] == 20 and manifest["spec"]["replications"] == 3
     merged = manifest["spec"]["designs"][1]
-    assert merged["resolved"] == sim.get_design("merged").resolved().as_dict()
+    assert merged["resolved"] == sim.resolve("merged").params.as_dict()
     prov = manifest["provenance"]
     assert {"truce", "mesa", "numpy", "pandas", "pyarrow"} <= set(prov["packages"])
     assert prov["python"] and prov["platform"] and len(prov["git_commit"] or "x" * 40) == 40
@@ -127,3 +130,35 @@ def test_compare_pairs_each_design_with_the_baseline_on_the_same_seeds(reference
     assert table.loc["merged", "n_pairs"] == 3
     assert table.loc["merged", "mean_diff"] == pytest.approx(expected, rel=1e-12)
     assert "siloed" not in table.index
+
+
+def test_parquet_schemas_are_the_declarations_and_what_a_real_sweep_writes(tmp_path):
+    out = tmp_path / "out"
+    Experiment(designs=["siloed"], replications=1, weeks=2).run(
+        out, executor=SerialExecutor(), progress=False
+    )
+    runs, weekly = schemas(weekly_names())
+    assert runs.names == [
+        *("run_id", "design", "point", "replication", "seed"),
+        *(p.name for p in sim.params()),
+        *("status", "error"),
+        *summary_names(),
+    ]
+    assert weekly.names == ["run_id", "week", *weekly_names()]
+    arrow = {"int64": pa.int64(), "float64": pa.float64()}
+    assert [weekly.field(o.name).type for o in WEEKLY] == [arrow[o.dtype] for o in WEEKLY]
+    assert {runs.field(o.name).type for o in SUMMARY} == {pa.float64()}
+    for sub, declared in (("runs", runs), ("weekly", weekly)):
+        written = pq.read_schema(out / sub / "part-000001.parquet").remove_metadata()
+        assert written.equals(declared), sub
+
+
+def test_checking_a_spec_and_its_schemas_builds_no_model(monkeypatch):
+    def refuse(*args, **kwargs):
+        raise AssertionError("a model was built")
+
+    monkeypatch.setattr(sim.TruceModel, "__init__", refuse)
+    experiment = Experiment(designs=["siloed", "merged"], replications=1, weeks=2, keep=["churned", "trust"])
+    _, weekly = schemas(experiment.keep)
+    assert weekly.names == ["run_id", "week", "churned", "trust"]
+    assert [weekly.field(n).type for n in ("churned", "trust")] == [pa.int64(), pa.float64()]

@@ -28,7 +28,7 @@ Interventions = tuple[tuple[int, str, Params], ...]
 
 @cache
 def _resolved(design: str) -> dict[str, Any]:
-    return sim.get_design(design).resolved().as_dict()
+    return sim.resolve(design).params.as_dict()
 
 
 def _canonical(design: str, params: dict[str, Any]) -> Params:

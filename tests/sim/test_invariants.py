@@ -128,7 +128,7 @@ CASES = [
 
 
 def _initial_staff(design: str, levers: dict[str, Any]) -> dict[str, int]:
-    resolved = {**sim.get_design(design).resolved().as_dict(), **levers}
+    resolved = {**sim.resolve(design).params.as_dict(), **levers}
     return {dept: int(resolved[key]) for dept, key in DEPARTMENTS.items()}
 
 
@@ -234,7 +234,7 @@ def check_all(result: sim.RunResult, weeks: int, accounts: int, initial: dict[st
 def case(request, lab):
     design, seed, levers, interventions = request.param
     result = lab.run(design, weeks=WEEKS, seed=seed, interventions=interventions, **levers)
-    accounts = int({**sim.get_design(design).resolved().as_dict(), **levers}["accounts"])
+    accounts = int({**sim.resolve(design).params.as_dict(), **levers}["accounts"])
     return result, accounts, _initial_staff(design, levers)
 
 
