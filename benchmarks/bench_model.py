@@ -1,8 +1,8 @@
 """Speed of a Truce run against Mesa's own BoltzmannWealth example, timed in the same process.
 
 Prints figures and asserts nothing: speed is measured here, never in the unit tests. Targets (from the
-performance issue): a default 260-week run <= 6x BoltzmannWealth; a company of 2,000 employees and
-1,000,000 accounts <= 700x, with peak memory <= 1.5 GB.
+core-v2 issue): a default 260-week run <= 3x BoltzmannWealth; a company of 2,000 employees and
+1,000,000 accounts <= 120x, with peak memory <= 1 GB.
 
     .venv/bin/python benchmarks/bench_model.py              # default run and scale run (~1 min)
     .venv/bin/python benchmarks/bench_model.py --quick      # default run only (~15 s)
@@ -19,7 +19,7 @@ import sys
 import time
 from collections.abc import Callable
 
-DEFAULT_TARGET, SCALE_TARGET, RSS_TARGET_GB = 6.0, 700.0, 1.5
+DEFAULT_TARGET, SCALE_TARGET, RSS_TARGET_GB = 3.0, 120.0, 1.0
 #: 2,000 employees (the default mix of roles, scaled up) serving a million accounts.
 SCALE = {"accounts": 1_000_000, "marketers": 465, "salespeople": 1163, "service_staff": 372}
 

@@ -9,9 +9,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from sim.metrics import mean
+from sim.staff import Role
 
 if TYPE_CHECKING:
+    from collections import Counter as Tally
+
     from sim.model import TruceModel
 
 LEVELS = ((40, "undefined"), (60, "defined"), (80, "aligned"), (101, "integrated"))
@@ -22,35 +24,30 @@ def level(index: float) -> str:
     return next(name for bound, name in LEVELS if index < bound)
 
 
-def items(model: TruceModel, accuracy: float | None = None) -> dict[str, float]:
-    """The 20 statements as truth values in [0, 1], each read from emergent state.
-
-    `accuracy` is the marketers' mean targeting accuracy when the caller has it already (the weekly
-    record does); otherwise it is computed here.
-    """
-    p, org, hand, fb = model.p, model.org, model.handoff, model.feedback
-    reps, marketers = model.salespeople(), model.marketers()
-    trust_sales = mean([r.trust for r in reps])
-    trust_mkt = mean([m.trust for m in marketers])
-    leaving = hand.accepted + hand.leaked
-    accepted = hand.accepted / leaving if leaving else 0.0
-    sla = hand.sla_met / hand.accepted if hand.accepted and p.lead_sla_hours > 0 else 0.0
-    qualified = hand.qualified / hand.accepted if hand.accepted else 0.0
-    if accuracy is None:
-        accuracy = mean([m.accuracy() for m in marketers])
-    blame = min(1.0, model.blame_events / max(1, len(model.agents)) * 13)
+def items(
+    model: TruceModel, tally: Tally, accuracy: float, trust: dict[Role, float], morale: float
+) -> dict[str, float]:
+    """The 20 statements as truth values in [0, 1], each read from emergent state: the week's
+    `tally`, the marketers' mean targeting `accuracy`, mean `trust` by role, everyone's mean `morale`."""
+    p, org, staff = model.p, model.org, model.staff
+    trust_sales, trust_mkt = trust[Role.SALES], trust[Role.MARKETING]
+    accepted = tally["leads_accepted"]
+    leaving = accepted + tally["leads_leaked"]
+    sla = tally["sla_met"] / accepted if accepted and p.lead_sla_hours > 0 else 0.0
+    qualified = tally["leads_qualified"] / accepted if accepted else 0.0
+    blame = min(1.0, tally["blame_events"] / max(1, len(staff)) * 13)
     meet = min(1.0, org.meeting_held / 2)
     attainment = min(1.0, org.team_attainment)
-    morale = mean([a.morale for a in model.agents])
-    feedback_rate = fb.reported / fb.resolved if fb.resolved else org.feedback_rate
+    resolved = tally["feedback_resolved"]
+    feedback_rate = tally["feedback_reports"] / resolved if resolved else org.feedback_rate
     return {
         "sales_trusts_marketing": trust_sales,
         "marketing_trusts_sales": trust_mkt,
-        "leads_are_worked": accepted,
+        "leads_are_worked": accepted / leaving if leaving else 0.0,
         "sla_is_kept": sla,
         "leads_qualify": min(1.0, qualified / 0.6),
         "outcomes_are_reported": feedback_rate,
-        "feedback_arrives": min(1.0, fb.delivered / max(1.0, 0.2 * hand.accepted)),
+        "feedback_arrives": min(1.0, tally["feedback_delivered"] / max(1.0, 0.2 * accepted)),
         "targeting_is_accurate": accuracy,
         "messages_are_consistent": org.consistency,
         "joint_meetings_are_held": meet,
@@ -67,6 +64,9 @@ def items(model: TruceModel, accuracy: float | None = None) -> dict[str, float]:
     }
 
 
-def alignment_index(model: TruceModel, accuracy: float | None = None) -> float:
+def alignment_index(
+    model: TruceModel, tally: Tally, accuracy: float, trust: dict[Role, float], morale: float
+) -> float:
     """Sum of the 20 item scores, each 1 + 4 x truth: 20 (undefined) .. 100 (integrated)."""
-    return float(sum(1 + 4 * min(1.0, max(0.0, v)) for v in items(model, accuracy).values()))
+    truths = items(model, tally, accuracy, trust, morale).values()
+    return float(sum(1 + 4 * min(1.0, max(0.0, v)) for v in truths))

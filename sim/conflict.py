@@ -8,34 +8,45 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from sim.agents import Role
+import numpy as np
+
+from sim import marketing, people, sales, service
+from sim.staff import Role
 
 if TYPE_CHECKING:
     from sim.model import TruceModel
 
 #: Who blames whom: sales blames marketing's leads, marketing sales' neglect, service sales' promises.
 TARGET = {Role.SALES: Role.MARKETING, Role.MARKETING: Role.SALES, Role.SERVICE: Role.SALES}
-MISS_BOUND = 1.0 + 1e-9  # every role's `miss()` is in [0, 1], up to rounding in the last bits
 
 
-def blame(model: TruceModel) -> int:
-    """Draw this week's blame events; returns how many there were."""
-    rng = model.streams["conflict"]
-    org = model.org
+def misses(model: TruceModel, rows: dict[Role, np.ndarray]) -> dict[Role, np.ndarray]:
+    """How badly each person's own target is missed (0..1), by role."""
+    p, staff, org = model.p, model.staff, model.org
+    pace = sales.pace(staff, model.quota, model.week)[rows[Role.SALES]]
+    return {
+        Role.MARKETING: marketing.miss(staff, rows[Role.MARKETING], p, org),
+        Role.SALES: np.maximum(0.0, 1 - pace),
+        Role.SERVICE: service.miss(staff, rows[Role.SERVICE], p),
+    }
+
+
+def blame(model: TruceModel, rows: dict[Role, np.ndarray]) -> int:
+    """Draw this week's blame events and let them land; returns how many there were."""
+    rng, org = model.streams["conflict"], model.org
     base = model.p.blame_rate / 13 * (1 - org.clarity) * org.damping
-    groups = {role: model.agents_by_role(role) for role in Role}
-    events = 0
+    miss = misses(model, rows)
+    blamers, targets = [], []
+    # Per person, one uniform decides whether they blame and one which colleague of the other side.
+    draws, picks = rng.random((2, len(model.staff)))
     for role in (Role.MARKETING, Role.SALES, Role.SERVICE):
-        targets = groups[TARGET[role]]
-        people = groups[role]
-        draws = rng.random(len(people))
-        picks = rng.integers(0, max(1, len(targets)), size=len(people))
-        # A miss is at most 1 (a marketer's, a weighted mean of shares, to within rounding), so a
-        # draw at or above `base` can never blame: asking only the others gives the same events.
-        cutoff = base * MISS_BOUND
-        for person, u, pick in zip(people, draws.tolist(), picks.tolist(), strict=True):
-            if targets and u < cutoff and u < base * person.miss():
-                person.give_blame()
-                targets[pick].receive_blame()
-                events += 1
-    return events
+        who, other = rows[role], rows[TARGET[role]]
+        if other.size:
+            hit = draws[who] < base * miss[role]
+            blamers.append(who[hit])
+            targets.append(other[(picks[who[hit]] * other.size).astype(np.int64)])
+    if not blamers:
+        return 0
+    blamers_, targets_ = np.concatenate(blamers), np.concatenate(targets)
+    people.blamed(model.staff, blamers_, targets_)
+    return int(blamers_.size)

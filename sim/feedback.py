@@ -10,63 +10,57 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from sim import marketing, sales
+
 if TYPE_CHECKING:
     from sim.model import TruceModel
-    from sim.selling import SalesTeam
 
 
 class FeedbackChannel:
-    """Reports in transit, keyed by the week they arrive."""
+    """Reports in transit: (marketer ids, accounts, outcomes) keyed by the week they arrive."""
 
     def __init__(self) -> None:
         self.pending: dict[int, list[tuple[np.ndarray, np.ndarray, np.ndarray]]] = defaultdict(list)
-        self.resolved = 0  # marketing leads whose outcome became known to sales this week
-        self.reported = 0  # of which reported
-        self.delivered = 0  # reports that reached marketing this week
-
-    def reset_week(self) -> None:
-        self.resolved = self.reported = self.delivered = 0
 
     def report(
         self,
         model: TruceModel,
-        team: SalesTeam,
-        who: np.ndarray,
+        rows: np.ndarray,
         accounts: np.ndarray,
         marketers: np.ndarray,
-        outcomes: np.ndarray,
-    ) -> None:
-        """Each salesperson decides, lead by lead, whether to write the outcome up for marketing."""
+        won: np.ndarray,
+    ) -> dict[str, int]:
+        """The salespeople in staff `rows` decide, lead by lead, whether to write the outcome up for
+        the marketer whose lead it was; returns resolved and reported counts for the week's record."""
         if not accounts.size:
-            return
-        f = model.streams["feedback"]
-        prob = team.feedback_probability()[who]
+            return {}
+        staff = model.staff
+        prob = sales.feedback_probability(staff, model.p)[rows]
         known = marketers >= 0
-        sent = (f.random(accounts.size) < prob) & known
-        self.resolved += int(np.count_nonzero(known))
-        reported = int(np.count_nonzero(sent))
-        self.reported += reported
-        team.add_reports(who[sent])
-        if reported:
+        sent = (model.streams["feedback"].random(accounts.size) < prob) & known
+        staff.reports += np.bincount(rows[sent], minlength=len(staff))
+        if sent.any():
             due = model.week + model.p.feedback_delay_weeks
-            self.pending[due].append((marketers[sent], accounts[sent], outcomes[sent]))
+            self.pending[due].append((marketers[sent], accounts[sent], won[sent].astype(float)))
+        return {
+            "feedback_resolved": int(np.count_nonzero(known)),
+            "feedback_reports": int(np.count_nonzero(sent)),
+        }
 
-    def deliver(self, model: TruceModel) -> dict[int, int]:
-        """Hand this week's arriving reports to their marketers; returns reports per marketer id."""
+    def deliver(self, model: TruceModel) -> tuple[np.ndarray, int]:
+        """Hand this week's arriving reports to their marketers, who learn from them; returns reports
+        received per staff row, and all that arrived. A marketer who has left takes the lesson along."""
+        staff = model.staff
         batches = self.pending.pop(model.week, [])
         if not batches:
-            return {}
-        marketers = np.concatenate([b[0] for b in batches])
+            return np.zeros(len(staff), dtype=np.int64), 0
+        ids = np.concatenate([b[0] for b in batches])
         accounts = np.concatenate([b[1] for b in batches])
         outcomes = np.concatenate([b[2] for b in batches])
-        self.delivered = int(marketers.size)
-        by_id = model.marketers_by_id()
-        counts: dict[int, int] = {}
-        for mid in sorted(set(marketers.tolist())):
-            who = by_id.get(mid)
-            if who is None:  # the marketer has left: the lesson is lost with them
-                continue
-            mine = marketers == mid
-            who.learn(model.market.profile[accounts[mine]].astype(float), outcomes[mine])
-            counts[mid] = int(np.count_nonzero(mine))
-        return counts
+        arrived = ids.size
+        rows = staff.row_of[ids]
+        here = rows >= 0
+        rows, accounts, outcomes = rows[here], accounts[here], outcomes[here]
+        profiles = model.market.profile[accounts].astype(np.float64)
+        marketing.learn(staff, rows, profiles, outcomes)
+        return np.bincount(rows, minlength=len(staff)), arrived

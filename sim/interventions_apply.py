@@ -6,50 +6,49 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from sim.agents import Role
 from sim.contract import lever_changes
 from sim.interventions import Intervention
 from sim.market import Source, State
 from sim.params import spec
+from sim.staff import Role
 from sim.workforce import hire
 
 if TYPE_CHECKING:
     from sim.model import TruceModel
 
 
-def apply(model: TruceModel, iv: Intervention) -> None:
-    """Dispatch on the intervention's kind."""
-    _HANDLERS[iv.kind](model, iv)
+def apply(model: TruceModel, iv: Intervention) -> dict[str, int]:
+    """Dispatch on the intervention's kind; returns what it did for the weekly record (hires, leads)."""
+    return _HANDLERS[iv.kind](model, iv) or {}
 
 
 def _training(model: TruceModel, iv: Intervention) -> None:
     """A one-off sales training: a skill gain that decays (Ebbinghaus) unless reinforced."""
-    reps = model.salespeople()
-    chosen = model.streams["interventions"].random(len(reps)) < iv.get("share")
-    for rep, yes in zip(reps, chosen, strict=True):
-        if yes:
-            rep.training_gain += iv.get("gain")
+    reps = model.staff.rows(Role.SALES)
+    chosen = reps[model.streams["interventions"].random(reps.size) < iv.get("share")]
+    model.staff.training_gain[chosen] += iv.get("gain")
 
 
-def _hire(model: TruceModel, iv: Intervention) -> None:
-    hire(model, Role(iv.get("role")), iv.get("n"), model.streams["interventions"])
+def _hire(model: TruceModel, iv: Intervention) -> dict[str, int]:
+    role, n = Role(iv.get("role")), iv.get("n")
+    hire(model, role, model.week, model.streams["interventions"], n)
+    return {f"hires_{role.value}": n}
 
 
-def _buy_leads(model: TruceModel, iv: Intervention) -> None:
+def _buy_leads(model: TruceModel, iv: Intervention) -> dict[str, int]:
     """Bought leads go into the same hand-off queue; `quality` is how well they were pre-selected."""
     market, rng = model.market, model.streams["interventions"]
-    pool = np.flatnonzero(market.state <= State.AWARE)
+    pool = market.prospects()
     n = min(iv.get("n"), pool.size // 3)
     if n <= 0:
-        return
+        return {}
     cand = rng.choice(pool, size=3 * n, replace=False)
     quality = iv.get("quality")
     rank = quality * market.fit(cand) + (1 - quality) * rng.random(cand.size)
     chosen = cand[np.argsort(-rank, kind="stable")[:n]]
-    market.state[chosen] = State.LEAD
-    market.since[chosen] = model.week
+    market.move(chosen, State.LEAD, model.week)
     model.queue.add(chosen, -1, np.full(n, quality), model.week, Source.BOUGHT)
-    model.leads_generated[Source.BOUGHT] += n
+    return {"leads_bought": n}
 
 
 def _set(model: TruceModel, iv: Intervention) -> None:
@@ -76,9 +75,9 @@ def _switch(model: TruceModel, iv: Intervention) -> None:
     model.p = model.p.replace(levers, f"switch to {iv.get('design')}")
     shock = min(0.3, 1.5 * float(change)) * (1 - 0.6 * model.p.leadership_backing)
     model.org.change_shock += shock
-    for person in model.agents:
-        person.trust += 0.5 * (0.5 - person.trust)
-        person.morale = max(0.0, person.morale - shock)
+    staff = model.staff
+    staff.trust += 0.5 * (0.5 - staff.trust)
+    staff.morale = np.maximum(0.0, staff.morale - shock)
     model.org.consistency *= 1 - float(change)
 
 

@@ -34,11 +34,14 @@ class Organisation:
         self.meeting_held = 0.0  # mean joint meeting hours attended last week
         self.team_attainment = 1.0  # company bookings this quarter against the sum of quotas
         self.change_shock = 0.0  # unsettlement after a design switch, fading
+        self.detractor_share = 0.0  # of everyone talking about us, the share who speak badly
+        self.churn_rate = model.p.churn_annual  # recent annual churn, as management sees it
+        self.retention_score = 1.0  # what a retention bonus pays out on (falls as churn rises)
 
     def update(self) -> None:
         """Recompute the derived quantities from levers and last week's emergent state."""
         p, model = self.model.p, self.model
-        headcount = max(1, model.headcount())
+        headcount = max(1, len(model.staff))
         self.managers = math.ceil(headcount / p.span_of_control)
         self.attention = min(1.0, REFERENCE_SPAN / p.span_of_control)
         self.coaching = 0.5 * self.attention
@@ -67,6 +70,11 @@ class Organisation:
         self.consistency += 0.05 * restore * (1 - self.consistency)
         self.consistency -= 0.03 * complexity * self.consistency
 
+    def observe_churn(self, lost: int, customers: int) -> None:
+        """Management's view of churn follows the weekly losses with a lag of about 20 weeks."""
+        self.churn_rate += 0.05 * (52 * lost / max(1, customers) - self.churn_rate)
+        self.retention_score = min(1.3, 0.1 / max(0.02, self.churn_rate))
+
     def orientation_diversity(self) -> float:
         """How far marketing's horizon stands from sales' quarter, kept only as far as the two stay
         separate units: one head and one goal absorb the tension (Homburg & Jensen 2007)."""
@@ -77,7 +85,7 @@ class Organisation:
     def process_coverage(self) -> float:
         """Share of the staff whose customer process an overlay manager actually owns
         (one process owner can cover about `OVERLAY_REACH` people)."""
-        return min(1.0, self.model.p.overlay_managers * OVERLAY_REACH / max(1, self.model.headcount()))
+        return min(1.0, self.model.p.overlay_managers * OVERLAY_REACH / max(1, len(self.model.staff)))
 
     def overhead_managers(self) -> float:
         """Manager-equivalents paid for coordination: line managers, overlay, liaison."""

@@ -6,6 +6,7 @@ sliders) reads this registry, so a default or a range is never restated anywhere
 
 from __future__ import annotations
 
+import math
 import tomllib
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass, make_dataclass
@@ -52,7 +53,7 @@ class ParamSpec:
             if not isinstance(value, bool | int) or value not in (0, 1):
                 raise bad
             return bool(value)
-        if isinstance(value, bool) or not isinstance(value, int | float):
+        if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
             raise bad
         if self.type == "int":
             if float(value) != int(value):

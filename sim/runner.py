@@ -9,7 +9,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from sim.contract import RunSpec, resolve
+from sim.contract import RunSpec
 from sim.design import Design
 from sim.interventions import Intervention
 from sim.metrics import summary
@@ -38,19 +38,17 @@ def weekly_frame(model: TruceModel) -> pd.DataFrame:
 def run(
     design: str | Path | Design | RunSpec,
     *,
-    weeks: int = 260,
+    weeks: int | None = None,
     seed: int | np.random.SeedSequence = 0,
     interventions: tuple[Intervention, ...] | list[Intervention] = (),
     **params: Any,
 ) -> RunResult:
-    """Run `design` for `weeks` weeks from `seed`; `params` override the design's values.
+    """Run `design` for `weeks` weeks (default 260) from `seed`; `params` override the design's values.
 
-    `design` may also be a `RunSpec` from `sim.resolve` (then it carries weeks, interventions and
-    parameters itself).
+    `design` may also be a `RunSpec` from `sim.resolve`, which carries weeks, interventions and
+    parameters itself (giving them again is an error, as for `TruceModel`).
     """
-    if not isinstance(design, RunSpec):
-        design = resolve(design, weeks=weeks, interventions=interventions, **params)
-    model = TruceModel(design, rng=seed)
+    model = TruceModel(design, rng=seed, weeks=weeks, interventions=tuple(interventions), **params)
     model.run_model()
     weekly = weekly_frame(model)
     return RunResult(

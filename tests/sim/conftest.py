@@ -18,6 +18,8 @@ from tests.confidence import CI
 
 #: Common random numbers: every arm of a mechanism test runs on exactly these seeds (>= 10).
 SEEDS = tuple(range(10))
+#: For effects that are small against the run-to-run spread (a paired CI over 10 seeds often spans 0).
+MORE_SEEDS = tuple(range(20))
 
 #: Where each department's initial headcount comes from, for the headcount identity.
 INITIAL_STAFF = {"marketing": "marketers", "sales": "salespeople", "service": "service_staff"}

@@ -269,3 +269,12 @@ def test_switching_to_a_design_whose_bonus_breaks_the_pay_rule_is_refused_before
     with pytest.raises(sim.InputError) as excinfo:
         sim.run("siloed", weeks=10, interventions=switch, retention_bonus_share=0.9)
     _assert_names(_message(excinfo), "switch_design", "week 5", "0.5 + 0.9", "sum <= 1")
+
+
+@pytest.mark.parametrize("value", [float("nan"), float("inf"), float("-inf")])
+@pytest.mark.parametrize("name", ["accounts", "bass_q"])
+def test_a_non_finite_value_is_refused_by_name_for_int_and_float_parameters(name, value):
+    """NaN and infinity are out of every range, for integer parameters too (no conversion error)."""
+    with pytest.raises(sim.InputError) as excinfo:
+        sim.resolve("siloed", **{name: value})
+    _assert_names(_message(excinfo), name, repr(value))

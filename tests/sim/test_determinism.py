@@ -10,8 +10,11 @@ import numpy as np
 import pandas as pd
 import pytest
 from pandas.testing import assert_frame_equal
+from scipy import stats
 
 import sim
+from sim.market import State
+from sim.rng import Keyed
 
 WEEKS = 20
 
@@ -152,17 +155,53 @@ def test_model_pickles_mid_run_and_resumes_identically():
     assert_frame_equal(_weekly(model), _weekly(clone), check_exact=True)
 
 
-@pytest.mark.parametrize("size", [20_000, 2_001, (3, 2_000), (3, 1_001)])
-@pytest.mark.parametrize("pending", [False, True])
-def test_uniform32_draws_what_numpy_draws(size, pending):
-    """The market's bulk float32 uniforms are numpy's own, and leave the stream where numpy would."""
-    from sim.rng import uniform32
+def test_keyed_draws_depend_only_on_run_week_and_account():
+    """An account's draw does not depend on which other accounts are drawn for, or in what order:
+    mechanisms compute it only for the accounts they touch."""
+    keyed = Keyed(np.random.SeedSequence(3))
+    ids = np.arange(50_000)
+    everyone = keyed.uniform(17, ids)
+    some = np.random.default_rng(0).choice(ids, 500, replace=False)
+    assert np.array_equal(keyed.uniform(17, some), everyone[some])
+    assert np.array_equal(keyed.uniform(np.full(some.size, 17), some), everyone[some])
+    assert not np.array_equal(keyed.uniform(18, ids), everyone)
+    assert not np.array_equal(Keyed(np.random.SeedSequence(4)).uniform(17, ids), everyone)
 
-    ours, numpy_ = np.random.default_rng(7), np.random.default_rng(7)
-    if pending:  # an odd float32 draw leaves half of a 64-bit output waiting
-        ours.random(1, dtype=np.float32), numpy_.random(1, dtype=np.float32)
-    got, want = uniform32(ours, size), numpy_.random(size, dtype=np.float32)
-    assert got.dtype == want.dtype and got.shape == want.shape
-    assert np.array_equal(got.view(np.uint32), want.view(np.uint32))
-    assert np.array_equal(ours.random(5, dtype=np.float32), numpy_.random(5, dtype=np.float32))
-    assert ours.integers(1 << 40) == numpy_.integers(1 << 40)
+
+def test_keyed_uniforms_are_uniform_and_independent():
+    """Uniform in (0, 1) and uncorrelated across neighbouring accounts, weeks and the three parts of
+    one draw (Kolmogorov-Smirnov and correlation over 200,000 draws)."""
+    keyed = Keyed(np.random.SeedSequence(11))
+    ids = np.arange(200_000)
+    u, next_week = keyed.uniform(5, ids), keyed.uniform(6, ids)
+    parts = keyed.uniform3(5, ids)
+    for x in (u, *parts):
+        assert x.min() > 0 and x.max() < 1
+        assert stats.kstest(x, "uniform").pvalue > 0.001
+    limit = 4 / np.sqrt(ids.size)  # 4 standard errors of a correlation of independent draws
+    for a, b in ((u[:-1], u[1:]), (u, next_week), (parts[0], parts[1]), (parts[1], parts[2])):
+        assert abs(np.corrcoef(a, b)[0, 1]) < limit
+
+
+def test_the_same_account_meets_the_same_luck_in_two_designs():
+    """Common random numbers: an account aware under two designs, since the same week and for the same
+    number of times, forgets in the same week; a customer's churn draw and a deal's decision draws in a
+    week are the same, however differently the designs treated every other account."""
+    runs = [sim.TruceModel(design, rng=5, weeks=40) for design in ("siloed", "merged")]
+    for model in runs:
+        for _ in range(30):
+            model.step()
+        model.market._draw_entries()
+    a, b = (m.market for m in runs)
+    aware = (a.state == State.AWARE) & (b.state == State.AWARE) & (a.since == b.since)
+    aware &= a.episodes[State.AWARE] == b.episodes[State.AWARE]
+    assert aware.sum() > 1000 and not np.array_equal(a.state, b.state)
+    assert np.array_equal(a.forget_at[aware], b.forget_at[aware])
+    deals = np.flatnonzero(aware)
+    both = np.intersect1d(a.customers, b.customers)
+    assert both.size > 1000
+    assert np.array_equal(runs[0].keyed["leave"].uniform(31, both), runs[1].keyed["leave"].uniform(31, both))
+    for u, v in zip(
+        runs[0].keyed["decide"].uniform3(31, deals), runs[1].keyed["decide"].uniform3(31, deals), strict=True
+    ):
+        assert np.array_equal(u, v)

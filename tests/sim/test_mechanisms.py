@@ -151,6 +151,7 @@ def test_longer_sales_ramp_up_wins_fewer_deals(lab, record):
         weeks=MEDIUM,
         treatment={"ramp_weeks_sales": 66.0},
         control={"ramp_weeks_sales": 22.0},
+        seeds=lab.MORE_SEEDS,
     )
     record("deals_won, ramp_weeks_sales 66 - 22, 104 weeks", ci)
     assert ci.high < 0, ci
@@ -273,7 +274,7 @@ def test_feedback_off_keeps_targeting_from_improving(lab, record):
     Market drift and new hires move accuracy either way, hence the margin; learning needs feedback.
     """
     margin = 0.05
-    ci = lab.mean_ci(lab.arm(_accuracy_gain, weeks=MEDIUM, feedback_probability=0.0))
+    ci = lab.mean_ci(lab.arm(_accuracy_gain, weeks=MEDIUM, seeds=lab.MORE_SEEDS, feedback_probability=0.0))
     record("targeting accuracy, last 8 - first 8 weeks, feedback_probability 0", ci)
     assert ci.high < margin, ci
 
@@ -380,6 +381,7 @@ def test_longer_sales_vacancies_leave_more_seats_empty(lab, record):
         weeks=MEDIUM,
         treatment={"vacancy_weeks_sales": 52.0},
         control={"vacancy_weeks_sales": 26.0},
+        seeds=lab.MORE_SEEDS,
     )
     record("mean open sales seats, vacancy_weeks_sales 52 - 26", ci)
     assert ci.low > 0, ci

@@ -1,0 +1,119 @@
+"""Marketing's week: brand versus demand, campaigns that hand scored leads over, and learning from
+sales' reports — the only way a marketer's lead scoring improves.
+
+Marketers have a long horizon and a brand-versus-demand split; each scores accounts with its own
+estimate of the market's taste, which drifts away from the truth unless outcomes come back.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from sim.market import FIT_SHARPNESS, Source, State, sigmoid
+from sim.people import WORK_HOURS
+
+if TYPE_CHECKING:
+    from sim.model import TruceModel
+    from sim.organisation import Organisation
+    from sim.params import Params
+    from sim.staff import Staff
+
+LEARNING_RATE = 0.05  # step of the online logistic update per reported lead outcome
+SCORING_NOISE = 0.6  # a marketer's scores are noisy even with a perfect model
+REFERENCE_BUDGET_PER_MARKETER = 1200.0  # EUR/week at which leads_per_marketer_week is calibrated
+
+
+def brand_share(p: Params, org: Organisation) -> float:
+    """Share of demand-side effort put into brand: more with a longer horizon, less under pressure."""
+    pressure = org.team_attainment < 1.0
+    share = 0.45 * math.sqrt(p.marketing_horizon_weeks / 52) * (0.8 if pressure else 1.0)
+    return min(0.8, max(0.05, share))
+
+
+def budget_factor(p: Params, marketers: int) -> float:
+    """Budget per marketer against the calibration reference, with diminishing returns."""
+    return min(3.0, math.sqrt(p.marketing_budget_week / max(1, marketers) / REFERENCE_BUDGET_PER_MARKETER))
+
+
+def run_campaigns(model: TruceModel, rows: np.ndarray) -> int:
+    """Marketers (`rows`) split effort, then each scores a pool of aware accounts and hands over its
+    best; returns the number of leads handed over.
+
+    A lead-volume KPI pushes quantity and passes everything; a revenue KPI passes fewer, better leads.
+    Effort on existing customers, on brand and in meetings is effort not spent on demand generation.
+    """
+    p, market, staff, rng = model.p, model.market, model.staff, model.streams["leads"]
+    share = brand_share(p, model.org)
+    budget = budget_factor(p, rows.size)
+    productivity = staff.productivity[rows]
+    target = min(1.0, 1.5 * share * float(productivity.sum()) / p.marketers) * budget
+    market.update_brand(min(1.0, target), p.brand_decay)
+    weight = p.marketing_revenue_weight
+    demand = (1 - p.marketing_existing_focus) * (1 - share)
+    time = 1 - staff.meeting_hours[rows] / WORK_HOURS
+    rate = p.leads_per_marketer_week * demand / 0.5 * budget * (1.3 - 0.6 * weight) * time
+    wanted = rng.poisson(rate * productivity)
+    pools = np.ceil(wanted / (1.0 - 0.6 * weight)).astype(np.int64)
+    aware = market.indices(State.AWARE)
+    total = int(pools.sum())
+    if not total or not aware.size:
+        return 0
+    if total > aware.size:  # a small market runs out of aware accounts
+        pools = np.floor(pools * aware.size / total).astype(np.int64)
+        total = int(pools.sum())
+    candidates = rng.choice(aware, size=total, replace=False)
+    owner = rows.repeat(pools)
+    scores = (market.profile[candidates] * staff.scoring[owner]).sum(axis=1)
+    scores += rng.normal(0, SCORING_NOISE, total)
+    # Each marketer hands over its best `wanted`: sorted by marketer, then best score first, the first
+    # `wanted` of each marketer's slice.
+    order = np.lexsort((-scores, owner))
+    rank = np.arange(total) - (np.cumsum(pools) - pools).repeat(pools)
+    best = order[rank < wanted.repeat(pools)]
+    chosen = candidates[best]
+    market.move(chosen, State.LEAD, model.week)
+    model.queue.add(chosen, staff.uid[owner[best]], scores[best], model.week, Source.MARKETING)
+    return int(chosen.size)
+
+
+def learn(staff: Staff, rows: np.ndarray, profiles: np.ndarray, outcomes: np.ndarray) -> None:
+    """Online logistic regression on reported outcomes, one batch per marketer per week."""
+    pred = sigmoid(FIT_SHARPNESS * (profiles * staff.scoring[rows]).sum(axis=1))
+    step = LEARNING_RATE * (outcomes - pred)[:, None] * profiles
+    np.add.at(staff.scoring, rows, step)
+
+
+def accuracy(staff: Staff, rows: np.ndarray, taste: np.ndarray) -> np.ndarray:
+    """Cosine between each marketer's scoring direction and the market's true taste, floored at 0."""
+    scoring = staff.scoring[rows]
+    norm = np.sqrt((scoring * scoring).sum(axis=1))
+    cos = np.divide(scoring @ taste, norm, out=np.zeros(rows.size), where=norm > 0)
+    return np.maximum(0.0, cos)
+
+
+def review_week(
+    staff: Staff, rows: np.ndarray, leaked: np.ndarray, accepted: np.ndarray, reports: np.ndarray
+):
+    """What each marketer believes about sales, from what happened to its own leads; returns the
+    experience that trust in sales drifts toward."""
+    handled = leaked + accepted
+    share = np.divide(leaked, handled, out=np.zeros(rows.size), where=handled > 0)
+    staff.ignored[rows] += np.where(handled > 0, 0.1 * (share - staff.ignored[rows]), 0.0)
+    expected = np.maximum(1.0, 0.3 * accepted)
+    signal = staff.feedback_signal[rows]
+    staff.feedback_signal[rows] = signal + 0.1 * (np.minimum(1.0, reports / expected) - signal)
+    return 0.6 * (1 - staff.ignored[rows]) + 0.4 * staff.feedback_signal[rows]
+
+
+def miss(staff: Staff, rows: np.ndarray, p: Params, org: Organisation) -> np.ndarray:
+    """How badly the KPI is missed: leads ignored (volume KPI) or revenue (revenue KPI)."""
+    weight = p.marketing_revenue_weight
+    return (1 - weight) * staff.ignored[rows] + weight * max(0.0, 1 - org.team_attainment)
+
+
+def pay_satisfaction(staff: Staff, rows: np.ndarray, p: Params, org: Organisation) -> np.ndarray:
+    weight = p.marketing_revenue_weight
+    return (1 - weight) * (1 - 0.5 * staff.ignored[rows]) + weight * min(1.0, org.team_attainment / 1.2)

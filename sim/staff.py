@@ -1,0 +1,115 @@
+"""The staff: every employee as one row of numpy arrays, the single home of their state.
+
+Marketers, salespeople and service staff are few (tens to thousands) but every weekly mechanism asks
+the same question of all of them, so their state lives here as columns, in id order, and the
+mechanisms are array functions over it. The Mesa agents (`sim.agents`) are views onto their row, so an
+agent's attribute is the very value the mechanisms read and write: there is no second copy to keep in
+step. Roles share one table because most of the week (meetings, trust, morale, blame, quits) acts on
+everyone alike; role-specific columns simply stay at their defaults for the other roles.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+import numpy as np
+
+FEATURES = 4  # dimensions of an account's hidden profile (and of a marketer's scoring model)
+
+
+class Role(StrEnum):
+    """Department an employee belongs to (in `merged` people keep their role inside one unit)."""
+
+    MARKETING = "marketing"
+    SALES = "sales"
+    SERVICE = "service"
+
+
+#: Role -> its code in the `role` column, in the order everything per role is listed.
+ROLES = tuple(Role)
+CODE = {role: i for i, role in enumerate(ROLES)}
+
+#: Column -> (dtype, value of a new hire). `ramp` and `productivity` are set each week by `begin_week`.
+COLUMNS: dict[str, tuple[type, float]] = {
+    "agent": (object, None),  # the Mesa agent that is this row's view
+    "uid": (np.int64, 0),
+    "role": (np.int8, 0),
+    "hired_week": (np.int64, 0),
+    "skill": (np.float64, 1.0),
+    "morale": (np.float64, 0.6),
+    "trust": (np.float64, 0.5),  # in the other department
+    "training_gain": (np.float64, 0.0),  # skill added by a training, decaying unless reinforced
+    "conflict": (np.float64, 0.0),  # recent blame received or given (decaying)
+    "meeting_hours": (np.float64, 0.0),  # joint meeting time actually attended this week
+    "ramp": (np.float64, 0.0),
+    "productivity": (np.float64, 0.0),
+    # sales
+    "open": (np.int64, 0),  # open opportunities owned
+    "bookings": (np.float64, 0.0),  # contract value won this quarter
+    "last_attainment": (np.float64, 1.0),  # bookings / quota of the last completed quarter
+    "perceived": (np.float64, 0.5),  # own experience of marketing leads' quality, 0..1
+    "reports": (np.int64, 0),  # feedback written this week
+    # marketing
+    "ignored": (np.float64, 0.5),  # recent share of own leads that sales let leak
+    "feedback_signal": (np.float64, 0.2),  # recent rate of reports coming back from sales
+    # service
+    "load": (np.float64, 0.0),  # this week's customers, onboarding ones weighted
+    "gap_share": (np.float64, 0.0),  # share of own customers still waiting for a promise
+}
+
+
+class Staff:
+    """All employees as columns (see `COLUMNS`), plus each marketer's scoring model, in id order."""
+
+    def __init__(self) -> None:
+        for name, (dtype, _) in COLUMNS.items():
+            setattr(self, name, np.empty(0, dtype=dtype))
+        self.scoring = np.empty((0, FEATURES))  # own estimate of the market's taste (marketers)
+        self.row_of = np.empty(0, dtype=np.int64)  # unique id -> row; -1 for anyone not on staff
+
+    def __len__(self) -> int:
+        return self.uid.size
+
+    def rows(self, role: Role) -> np.ndarray:
+        """Rows of one role, ascending (so in id order: per-person draws stay reproducible)."""
+        return (self.role == CODE[role]).nonzero()[0]
+
+    def add(
+        self,
+        agents: list,
+        role: Role,
+        hired_week: int | np.ndarray,
+        skill: np.ndarray,
+        morale: np.ndarray,
+        scoring: np.ndarray | None = None,
+    ) -> None:
+        """Append new people, whose Mesa `agents` were just created (so their ids are ascending and
+        above everyone's), with a new hire's defaults."""
+        n = len(agents)
+        uids = [agent.unique_id for agent in agents]
+        given = {"agent": agents, "uid": uids, "role": CODE[role], "hired_week": hired_week}
+        given |= {"skill": skill, "morale": morale}
+        for name, (dtype, default) in COLUMNS.items():
+            new = np.empty(n, dtype=dtype)
+            new[:] = given.get(name, default)
+            setattr(self, name, np.concatenate([getattr(self, name), new]))
+        extra = np.zeros((n, FEATURES)) if scoring is None else scoring
+        self.scoring = np.concatenate([self.scoring, extra])
+        self._index()
+
+    def remove(self, rows: np.ndarray) -> None:
+        """Drop the people in `rows`; everyone else keeps their order."""
+        keep = np.ones(len(self), dtype=bool)
+        keep[rows] = False
+        gone = self.uid[rows]
+        for name in COLUMNS:
+            setattr(self, name, getattr(self, name)[keep])
+        self.scoring = self.scoring[keep]
+        self.row_of[gone] = -1
+        self._index()
+
+    def _index(self) -> None:
+        size = int(self.uid[-1]) + 1 if len(self) else 0
+        if self.row_of.size < size:
+            self.row_of = np.concatenate([self.row_of, np.full(size - self.row_of.size, -1)])
+        self.row_of[self.uid] = np.arange(len(self))
