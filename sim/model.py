@@ -120,7 +120,8 @@ class TruceModel(mesa.Model):
 
     # ------------------------------------------------------------------ people, as Mesa agents
     def _agents_of(self, role: Role) -> list[Employee]:
-        return self.staff.agent[self.staff.rows(role)].tolist()
+        agents = self.staff.agents
+        return [agents[row] for row in self.staff.rows(role).tolist()]
 
     def marketers(self) -> list[Marketer]:
         return self._agents_of(Role.MARKETING)  # type: ignore[return-value]

@@ -31,7 +31,6 @@ CODE = {role: i for i, role in enumerate(ROLES)}
 
 #: Column -> (dtype, value of a new hire). `ramp` and `productivity` are set each week by `begin_week`.
 COLUMNS: dict[str, tuple[type, float]] = {
-    "agent": (object, None),  # the Mesa agent that is this row's view
     "uid": (np.int64, 0),
     "role": (np.int8, 0),
     "hired_week": (np.int64, 0),
@@ -66,6 +65,9 @@ class Staff:
             setattr(self, name, np.empty(0, dtype=dtype))
         self.scoring = np.empty((0, FEATURES))  # own estimate of the market's taste (marketers)
         self.row_of = np.empty(0, dtype=np.int64)  # unique id -> row; -1 for anyone not on staff
+        # The Mesa agent that is each row's view. A list, not an object array: agents refer back to
+        # the model, and only a list lets Python's cycle collector free a finished model.
+        self.agents: list = []
 
     def __len__(self) -> int:
         return self.uid.size
@@ -87,12 +89,13 @@ class Staff:
         above everyone's), with a new hire's defaults."""
         n = len(agents)
         uids = [agent.unique_id for agent in agents]
-        given = {"agent": agents, "uid": uids, "role": CODE[role], "hired_week": hired_week}
+        given = {"uid": uids, "role": CODE[role], "hired_week": hired_week}
         given |= {"skill": skill, "morale": morale}
         for name, (dtype, default) in COLUMNS.items():
             new = np.empty(n, dtype=dtype)
             new[:] = given.get(name, default)
             setattr(self, name, np.concatenate([getattr(self, name), new]))
+        self.agents += agents
         extra = np.zeros((n, FEATURES)) if scoring is None else scoring
         self.scoring = np.concatenate([self.scoring, extra])
         self._index()
@@ -105,6 +108,7 @@ class Staff:
         for name in COLUMNS:
             setattr(self, name, getattr(self, name)[keep])
         self.scoring = self.scoring[keep]
+        self.agents = [agent for agent, stays in zip(self.agents, keep.tolist(), strict=True) if stays]
         self.row_of[gone] = -1
         self._index()
 

@@ -76,7 +76,7 @@ def consider_quitting(model: TruceModel) -> dict[str, int]:
         )
         _hand_over(model, role, staff.uid[mine], (~leaving & (staff.role == CODE[role])).nonzero()[0])
     gone = leaving.nonzero()[0]
-    for agent in staff.agent[gone]:
+    for agent in [staff.agents[row] for row in gone.tolist()]:
         agent.remove()
     staff.remove(gone)
     return out

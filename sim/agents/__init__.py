@@ -51,7 +51,7 @@ class Employee(mesa.Agent):
 
 
 for _name in COLUMNS:
-    if _name not in ("agent", "uid", "role"):  # the agent itself, Mesa's `unique_id`, the class's `role`
+    if _name not in ("uid", "role"):  # Mesa's `unique_id` and the class's `role` say these
         setattr(Employee, _name, _Column(_name))
 
 
