@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from sim import marketing, people, sales, service
+from sim.compiled import kernel
 from sim.staff import Role
 
 if TYPE_CHECKING:
@@ -23,7 +24,7 @@ TARGET = {Role.SALES: Role.MARKETING, Role.MARKETING: Role.SALES, Role.SERVICE: 
 def misses(model: TruceModel, rows: dict[Role, np.ndarray]) -> dict[Role, np.ndarray]:
     """How badly each person's own target is missed (0..1), by role."""
     p, staff, org = model.p, model.staff, model.org
-    pace = sales.pace(staff, model.quota, model.week)[rows[Role.SALES]]
+    pace = _pace(rows[Role.SALES], staff.bookings, staff.ramp, model.quota, model.week)
     return {
         Role.MARKETING: marketing.miss(staff, rows[Role.MARKETING], p, org),
         Role.SALES: np.maximum(0.0, 1 - pace),
@@ -50,3 +51,8 @@ def blame(model: TruceModel, rows: dict[Role, np.ndarray]) -> int:
     blamers_, targets_ = np.concatenate(blamers), np.concatenate(targets)
     people.blamed(model.staff, blamers_, targets_)
     return int(blamers_.size)
+
+
+@kernel
+def _pace(rows, bookings, ramp, company_quota, week):
+    return np.array([sales.pace(bookings[r], ramp[r], company_quota, week) for r in rows])

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from sim import marketing, sales
+from sim.compiled import kernel
 
 if TYPE_CHECKING:
     from sim.model import TruceModel
@@ -35,7 +36,8 @@ class FeedbackChannel:
         if not accounts.size:
             return {}
         staff = model.staff
-        prob = sales.feedback_probability(staff, model.p)[rows]
+        p = model.p
+        prob = _probability(rows, staff.trust, p.feedback_probability, p.shared_bonus_share, p.crm_level)
         known = marketers >= 0
         sent = (model.streams["feedback"].random(accounts.size) < prob) & known
         staff.reports += np.bincount(rows[sent], minlength=len(staff))
@@ -64,3 +66,8 @@ class FeedbackChannel:
         profiles = model.market.profile[accounts].astype(np.float64)
         marketing.learn(staff, rows, profiles, outcomes)
         return np.bincount(rows, minlength=len(staff)), arrived
+
+
+@kernel
+def _probability(rows, trust, norm, shared, crm):
+    return np.array([sales.feedback_probability(trust[r], norm, shared, crm) for r in rows])

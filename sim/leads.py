@@ -13,7 +13,8 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from sim import sales
-from sim.market import Source, State, sigmoid
+from sim.compiled import kernel
+from sim.market import Source, State, fit_log_odds, sigmoid
 from sim.selling import open_opportunities
 
 if TYPE_CHECKING:
@@ -26,6 +27,7 @@ _CURVE_LOG_ODDS = np.log([1.0, 1 / 7, 1 / 60])
 _FIELDS = ("account", "marketer", "score", "created", "source")
 
 
+@kernel
 def response_log_odds(hours: np.ndarray, strength: float, shelf_life_weeks: float) -> np.ndarray:
     """Log-odds multiplier of qualifying a lead first contacted after `hours`.
 
@@ -89,24 +91,48 @@ def run_handoff(model: TruceModel, reps: np.ndarray) -> dict[str, float]:
         return out
     h = model.streams["handoff"]
     pick, want = h.random((2, n))  # which salesperson looks at each lead, and whether they want it
-    looker = reps[(pick * reps.size).astype(np.int64)]
-    free = sales.free_capacity(staff, p)
-    wants = (want < sales.willingness(staff, p, model.org)[looker]) & (free[looker] > 0)
-    cand = wants.nonzero()[0]
-    # Per salesperson, best-scored candidates first, up to free capacity.
-    cand = cand[np.lexsort((-queue.score[cand], looker[cand]))]
-    who = looker[cand]
-    take = cand[np.arange(cand.size) - np.searchsorted(who, who) < free[who]]
+    org, carry = model.org, sales.carrying(staff, p)
+    compliance = _compliance(staff.trust, p.lead_sla_hours, p.leadership_backing)
+    take, who = _take(
+        pick,
+        want,
+        reps,
+        queue.score,
+        carry,
+        staff.open,
+        staff.trust,
+        staff.perceived,
+        compliance,
+        p.shared_bonus_share,
+        p.marketing_revenue_weight,
+        p.handoff_friction,
+        org.liaison_strength,
+    )
     if not take.size:
         return out
-    who, accounts, marketer = looker[take], queue.account[take], queue.marketer[take]
+    accounts, marketer = queue.account[take], queue.marketer[take]
     waited = week - queue.created[take]
-    hours = _first_contact_hours(model, who)
-    delay = response_log_odds(
-        hours + waited * HOURS_PER_WEEK, p.response_decay_strength, p.lead_shelf_life_weeks
+    # The draws: hours to first contact (exponential around the person's own mean; the SLA caps it
+    # when met), then whether the contact qualifies the lead.
+    r, sla = model.streams["response"], p.lead_sla_hours
+    norm = _response_hours(
+        who, carry, staff.open, staff.trust, p.response_hours, p.crm_level, p.handoff_friction
     )
-    logit = market.fit_log_odds(accounts) + (delay + math.log(p.qualification_odds))
-    qualified = h.random(take.size) < sigmoid(logit)
+    hours = r.exponential(1.0, take.size) * norm
+    if sla > 0:
+        met = r.random(take.size) < compliance[who]
+        hours = np.where(met, np.minimum(hours, r.uniform(min(0.2, sla), sla, take.size)), hours)
+    hours = np.maximum(hours, 0.1)
+    qualified = _qualified(
+        hours + waited * HOURS_PER_WEEK,
+        h.random(take.size),
+        market.profile,
+        market.taste,
+        accounts,
+        p.response_decay_strength,
+        p.lead_shelf_life_weeks,
+        math.log(p.qualification_odds),
+    )
     ours = marketer >= 0
     n_qualified = int(qualified.sum())
     out.update(
@@ -119,7 +145,7 @@ def run_handoff(model: TruceModel, reps: np.ndarray) -> dict[str, float]:
         accepted_from=marketer[ours],
     )
     model.handoffs.append((marketer[ours], staff.uid[who[ours]]))
-    sales.learn_from_leads(staff, who[ours], qualified[ours])
+    sales.learn_from_leads(staff.perceived, who[ours], qualified[ours])
     # Qualified leads become opportunities; the rest return to the aware pool, to be reported on.
     lost = ~qualified
     market.move(accounts[lost], State.AWARE, week)
@@ -133,12 +159,45 @@ def run_handoff(model: TruceModel, reps: np.ndarray) -> dict[str, float]:
     return out
 
 
-def _first_contact_hours(model: TruceModel, who: np.ndarray) -> np.ndarray:
-    """Hours to first contact: exponential around the person's own mean; the SLA caps it when met."""
-    p, staff, r = model.p, model.staff, model.streams["response"]
-    hours = r.exponential(1.0, who.size) * sales.response_hours(staff, p)[who]
-    sla = p.lead_sla_hours
-    if sla > 0:
-        met = r.random(who.size) < sales.sla_compliance(staff, p)[who]
-        hours = np.where(met, np.minimum(hours, r.uniform(min(0.2, sla), sla, who.size)), hours)
-    return np.maximum(hours, 0.1)
+@kernel
+def _take(
+    pick, want, reps, score, carry, open_, trust, perceived, compliance, shared, weight, friction, liaison
+):
+    """Which queued leads are taken, and by whom (staff rows): each lead is looked at by one
+    salesperson (`pick`), who wants it with its own willingness while it has free capacity; each
+    takes its best-scored wanted leads up to that capacity. Ordered by taker, best score first."""
+    free = np.zeros(carry.size, dtype=np.int64)
+    willing = np.zeros(carry.size)
+    for r in reps:
+        free[r] = sales.free_capacity(carry[r], open_[r])
+        willing[r] = sales.willingness(
+            trust[r], perceived[r], compliance[r], shared, weight, friction, liaison
+        )
+    looker = reps[(pick * reps.size).astype(np.int64)]
+    cand = np.array([i for i in range(pick.size) if want[i] < willing[looker[i]] and free[looker[i]] > 0])
+    cand = cand[np.argsort(-score[cand], kind="mergesort")]
+    cand = cand[np.argsort(looker[cand], kind="mergesort")]
+    taken = np.zeros(cand.size, dtype=np.bool_)
+    rank = 0
+    for j in range(cand.size):
+        rank = rank + 1 if j and looker[cand[j]] == looker[cand[j - 1]] else 0
+        taken[j] = rank < free[looker[cand[j]]]
+    take = cand[taken]
+    return take, looker[take]
+
+
+@kernel
+def _compliance(trust, sla_hours, backing):
+    return np.array([sales.sla_compliance(t, sla_hours, backing) for t in trust])
+
+
+@kernel
+def _response_hours(who, carry, open_, trust, hours, crm, friction):
+    return np.array([sales.response_hours(hours, carry[w], open_[w], trust[w], crm, friction) for w in who])
+
+
+@kernel
+def _qualified(hours, u, profile, taste, accounts, strength, shelf_life_weeks, log_odds):
+    """Whether each contacted lead qualifies: the account's fit, discounted by the response time."""
+    delay = response_log_odds(hours, strength, shelf_life_weeks)
+    return u < sigmoid(fit_log_odds(profile, taste, accounts) + (delay + log_odds))

@@ -21,6 +21,7 @@ from enum import IntEnum
 
 import numpy as np
 
+from sim.compiled import kernel
 from sim.params import Params
 from sim.rng import Keyed
 from sim.staff import FEATURES
@@ -32,6 +33,8 @@ ONBOARDING_WEEKS, ONBOARDING_LOAD = 8, 4.0  # a new customer loads service 4x fo
 FORGET_WEEKLY = 0.01  # un-nurtured awareness fades
 REFERRED_HAZARD = 0.82  # referred customers churn less (Schmitt, Skiera & Van den Bulte 2011)
 _NEVER = np.iinfo(np.int64).max
+_DELAY_RATIO = np.array([1.0, 1.5, 2.0, 3.0, 6.0])
+_DELAY_EFFECT = np.array([1.0, 0.75, 0.5, 0.3, 0.15])
 
 
 class State(IntEnum):
@@ -54,13 +57,28 @@ class Source(IntEnum):
     BOUGHT = 3
 
 
+@kernel
 def sigmoid(x: np.ndarray) -> np.ndarray:
     return 1.0 / (1.0 + np.exp(-x))
 
 
+@kernel
+def fit_log_odds(profile: np.ndarray, taste: np.ndarray, accounts: np.ndarray) -> np.ndarray:
+    """The log-odds of accounts' true (hidden) propensity to buy: how well each profile aligns with
+    the market's taste. No agent ever reads it directly."""
+    out = np.empty(accounts.size)
+    for i, a in enumerate(accounts):
+        s = 0.0
+        for f in range(taste.size):
+            s += profile[a, f] * taste[f]
+        out[i] = FIT_SHARPNESS * s
+    return out
+
+
+@kernel
 def forrester_effect(delay_ratio: np.ndarray | float) -> np.ndarray:
     """Forrester's delivery-delay multiplier: 1.0 at normal delay, .75 at 1.5x, .5 at 2x, .3 at 3x."""
-    return np.interp(delay_ratio, (1.0, 1.5, 2.0, 3.0, 6.0), (1.0, 0.75, 0.5, 0.3, 0.15))
+    return np.interp(delay_ratio, _DELAY_RATIO, _DELAY_EFFECT)
 
 
 def hazard_increment(hazard: np.ndarray | float) -> np.ndarray:
@@ -119,15 +137,12 @@ class Market:
         all accounts that moved since the last draw at once) before any process reads it."""
         if state == State.CUSTOMER:
             self.customers = np.concatenate([self.customers, idx])
-        self.state[idx] = state
-        self.since[idx] = week
+        episode = _move(self.state, self.since, self.episodes, idx, state.value, week)
         if state == State.CHURNED:
             self._churned.append((week, idx))
             self.churned += idx.size
         elif state <= State.AWARE:
-            episodes = self.episodes[state]
-            episodes[idx] += 1
-            self._entered.append((idx, state.value, episodes[idx]))
+            self._entered.append((idx, state.value, episode))
 
     def _draw_entries(self) -> None:
         """Each account that entered a state with a clock draws it, keyed by (account, state, how
@@ -154,8 +169,8 @@ class Market:
         hazard = p.brand_awareness_rate * self.brand + (p.bass_p + max(imitation, 0.0)) / 52
         self._draw_entries()  # every threshold below dates from before this week's hazard
         self.awareness_hazard += float(hazard_increment(hazard))
-        became = self._due(self.wake, self.wake <= self.awareness_hazard, State.UNAWARE, np.inf)
-        forgot = self._due(self.forget_at, self.forget_at <= week, State.AWARE, _NEVER)
+        became = self._due(self.wake, self.awareness_hazard, State.UNAWARE, np.inf)
+        forgot = self._due(self.forget_at, week, State.AWARE, _NEVER)
         self.move(became, State.AWARE, week)
         self.move(forgot, State.UNAWARE, week)
         back = []
@@ -166,12 +181,10 @@ class Market:
             self.churned -= back_.size
             self.move(back_, State.UNAWARE, week)
 
-    def _due(self, clock: np.ndarray, hit: np.ndarray, state: State, never: float) -> np.ndarray:
-        """Accounts whose `clock` has run out and are still in `state`; stale clocks are switched off."""
-        idx = hit.nonzero()[0]
-        live = self.state[idx] == state
-        clock[idx[~live]] = never
-        return idx[live]
+    def _due(self, clock: np.ndarray, now: float, state: State, never: float) -> np.ndarray:
+        """Accounts whose `clock` has run out by `now` and are still in `state`; stale clocks (of
+        accounts that left the state meanwhile) are switched off."""
+        return _due(clock, now, self.state, state.value, never)
 
     def churn(self, week: int, p: Params) -> np.ndarray:
         """Weekly hazard rising as satisfaction falls; referred customers stay longer. Returns the lost.
@@ -195,21 +208,20 @@ class Market:
         return sigmoid(self.fit_log_odds(idx))
 
     def fit_log_odds(self, idx: np.ndarray) -> np.ndarray:
-        """The log-odds of `fit`: how well each profile aligns with the market's taste."""
-        return FIT_SHARPNESS * (self.profile[idx] @ self.taste)
+        """The log-odds of `fit`."""
+        return fit_log_odds(self.profile, self.taste, idx)
 
     def counts(self) -> list[int]:
         """Accounts per state."""
-        counts = [int(np.count_nonzero(self.state == state.value)) for state in State][:-1]
-        return [*counts, self.n - sum(counts)]
+        return _count(self.state, len(State)).tolist()
 
     def indices(self, state: State) -> np.ndarray:
         """Indices of the accounts in `state`, ascending."""
-        return (self.state == state.value).nonzero()[0]
+        return _between(self.state, state.value, state.value)
 
     def prospects(self) -> np.ndarray:
         """Indices of the accounts not yet in any sales process (unaware or aware), ascending."""
-        return (self.state <= State.AWARE.value).nonzero()[0]
+        return _between(self.state, State.UNAWARE.value, State.AWARE.value)
 
     def word_of_mouth(self, cust: np.ndarray) -> tuple[int, int]:
         """Advocates and detractors: satisfied customers, and dissatisfied or recently churned ones."""
@@ -228,21 +240,55 @@ class Market:
         """Brand is a stock: it moves toward what current brand effort sustains, at the decay rate."""
         self.brand += decay * (target - self.brand)
 
-    def serve(self, cust: np.ndarray, quality: np.ndarray, focus: float) -> None:
-        """Satisfaction follows delivered versus promised value (Oliver's disconfirmation).
-
-        `quality` is what each customer's own server delivers; the expectation gap left by an
-        over-promise shrinks only as fast as service delivers.
-        """
-        gap, sat = self.gap[cust], self.satisfaction[cust]
-        target = 0.5 + 0.25 * quality + 0.1 * focus - gap
-        self.satisfaction[cust] = np.clip(sat + 0.1 * (target - sat), 0.0, 1.0)
-        self.gap[cust] = gap * (1.0 - 0.03 * quality)
-
-    def service_weights(self, week: int, cust: np.ndarray) -> np.ndarray:
-        """Each customer's load on its server: onboarding customers weigh more."""
-        return np.where(week - self.since[cust] < ONBOARDING_WEEKS, ONBOARDING_LOAD, 1.0)
-
 
 def _unit(v: np.ndarray) -> np.ndarray:
     return v / np.linalg.norm(v)
+
+
+@kernel
+def _move(state, since, episodes, idx, new, week):
+    """Accounts `idx` enter state `new` in `week`; for a state with a clock, returns each account's
+    count of entries into it (this one included)."""
+    clocked = new <= State.AWARE
+    episode = np.empty(idx.size if clocked else 0, dtype=np.int64)
+    for i, a in enumerate(idx):
+        state[a] = new
+        since[a] = week
+        if clocked:
+            episodes[new, a] += 1
+            episode[i] = episodes[new, a]
+    return episode
+
+
+@kernel
+def _count(state, states):
+    out = np.zeros(states, dtype=np.int64)
+    for s in state:
+        out[s] += 1
+    return out
+
+
+@kernel
+def _between(state, lo, hi):
+    n = 0
+    for s in state:
+        n += lo <= s <= hi
+    out = np.empty(n, dtype=np.int64)
+    n = 0
+    for i, s in enumerate(state):
+        if lo <= s <= hi:
+            out[n] = i
+            n += 1
+    return out
+
+
+@kernel
+def _due(clock, now, state, expected, never):
+    hit = []
+    for i in range(clock.size):
+        if clock[i] <= now:
+            if state[i] == expected:
+                hit.append(i)
+            else:
+                clock[i] = never
+    return np.array(hit, dtype=np.int64)

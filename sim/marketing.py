@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from sim.compiled import kernel
 from sim.market import FIT_SHARPNESS, Source, State, sigmoid
 from sim.people import WORK_HOURS
 
@@ -65,18 +66,36 @@ def run_campaigns(model: TruceModel, rows: np.ndarray) -> int:
         pools = np.floor(pools * aware.size / total).astype(np.int64)
         total = int(pools.sum())
     candidates = rng.choice(aware, size=total, replace=False)
-    owner = rows.repeat(pools)
-    scores = (market.profile[candidates] * staff.scoring[owner]).sum(axis=1)
-    scores += rng.normal(0, SCORING_NOISE, total)
-    # Each marketer hands over its best `wanted`: sorted by marketer, then best score first, the first
-    # `wanted` of each marketer's slice.
-    order = np.lexsort((-scores, owner))
-    rank = np.arange(total) - (np.cumsum(pools) - pools).repeat(pools)
-    best = order[rank < wanted.repeat(pools)]
-    chosen = candidates[best]
+    noise = rng.normal(0, SCORING_NOISE, total)
+    chosen, owner, scores = _best_scored(
+        candidates, pools, wanted, rows, market.profile, staff.scoring, noise
+    )
     market.move(chosen, State.LEAD, model.week)
-    model.queue.add(chosen, staff.uid[owner[best]], scores[best], model.week, Source.MARKETING)
+    model.queue.add(chosen, staff.uid[owner], scores, model.week, Source.MARKETING)
     return int(chosen.size)
+
+
+@kernel
+def _best_scored(candidates, pools, wanted, rows, profile, scoring, noise):
+    """Each marketer (`rows`) scores its own pool of candidates (consecutive slices of `pools`
+    accounts) with its scoring model, plus noise, and hands over its best `wanted`. Returns the
+    chosen accounts, their marketers' rows and their scores, by marketer and best first."""
+    scores = np.empty(candidates.size)
+    chosen = np.empty(min(wanted.sum(), candidates.size), dtype=np.int64)
+    n, start = 0, 0
+    for m in range(rows.size):
+        end = start + pools[m]
+        for i in range(start, end):
+            s = 0.0
+            for f in range(profile.shape[1]):
+                s += profile[candidates[i], f] * scoring[rows[m], f]
+            scores[i] = s + noise[i]
+        for i in np.argsort(-scores[start:end], kind="mergesort")[: wanted[m]]:
+            chosen[n] = start + i
+            n += 1
+        start = end
+    chosen = chosen[:n]
+    return candidates[chosen], np.repeat(rows, pools)[chosen], scores[chosen]
 
 
 def learn(staff: Staff, rows: np.ndarray, profiles: np.ndarray, outcomes: np.ndarray) -> None:

@@ -9,15 +9,18 @@ from __future__ import annotations
 import math
 import tomllib
 from collections.abc import Mapping
-from dataclasses import asdict, dataclass, make_dataclass
+from dataclasses import dataclass, field, make_dataclass
 from functools import cache
 from importlib import resources
 from typing import Any, Literal
+
+import numpy as np
 
 from sim.errors import InputError
 
 Kind = Literal["lever", "uncertainty"]
 _TYPES = {"float": float, "int": int, "bool": bool}
+_PACKED = {"float": np.float64, "int": np.int64, "bool": np.bool_}
 
 
 @dataclass(frozen=True)
@@ -170,6 +173,10 @@ class _ParamsBase:
 
     __slots__ = ()
 
+    def __post_init__(self) -> None:
+        values = tuple(getattr(self, name) for name in _registry())
+        object.__setattr__(self, "packed", np.array([values], dtype=_packed_dtype()))
+
     def replace(self, changes: Mapping[str, Any], where: str = "") -> Params:
         """A new `Params` with `changes` applied, each checked against its spec and all together.
 
@@ -184,7 +191,12 @@ class _ParamsBase:
 
     def as_dict(self) -> dict[str, Any]:
         """Every parameter's value by name, in the registry's order (for storage and display)."""
-        return asdict(self)  # type: ignore[call-overload]
+        return {name: getattr(self, name) for name in _registry()}
+
+
+@cache
+def _packed_dtype() -> np.dtype:
+    return np.dtype([(p.name, _PACKED[p.type]) for p in _registry().values()])
 
 
 @cache
@@ -195,7 +207,10 @@ def _params_class() -> type:
     """
     cls = make_dataclass(
         "Params",
-        [(p.name, _TYPES[p.type]) for p in _registry().values()],
+        [(p.name, _TYPES[p.type]) for p in _registry().values()]
+        # The same values as a one-row numpy structured array, the form compiled mechanisms read
+        # (`p.packed[0].lead_sla_hours`); derived, so not compared, hashed or shown.
+        + [("packed", np.ndarray, field(init=False, repr=False, compare=False))],
         bases=(_ParamsBase,),
         frozen=True,
         slots=True,

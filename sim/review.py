@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from sim import marketing, people, sales, service, workforce
+from sim.compiled import kernel
 from sim.people import QUARTER
 from sim.staff import ROLES, Role
 
@@ -58,21 +59,36 @@ def review(model: TruceModel, tally: Tally) -> None:
     reps, mkt, svc = rows[Role.SALES], rows[Role.MARKETING], rows[Role.SERVICE]
     pay = np.zeros(len(staff))
     pay[mkt] = marketing.pay_satisfaction(staff, mkt, p, org)
-    pay[reps] = sales.pay_satisfaction(staff, p, org, model.quota, week)[reps]
     pay[svc] = 0.65  # service pay is fixed: no variable part to satisfy or disappoint
     overload = np.zeros(len(staff))
-    overload[reps] = sales.overload(staff, p)[reps]
+    quotas = _sales_review(
+        reps,
+        staff.last_attainment,
+        staff.bookings,
+        staff.ramp,
+        staff.open,
+        staff.meeting_hours,
+        staff.reports,
+        model.quota,
+        week,
+        p.rep_capacity,
+        p.shared_bonus_share,
+        p.retention_bonus_share,
+        org.team_attainment,
+        org.retention_score,
+        pay,
+        overload,
+    )
     overload[svc] = service.overload(staff, svc, p)
     people.update_morale(staff, p, org, pay, overload)
     people.decay_training(staff, p, org)
-    quotas = float(sales.quota(staff, model.quota)[reps].sum())
+    quotas_ = float(quotas.sum())
     booked = float(staff.bookings[reps].sum())
-    org.team_attainment = booked / (quotas * sales.elapsed(week) / QUARTER) if quotas > 0 else 0.0
+    org.team_attainment = booked / (quotas_ * sales.elapsed(week) / QUARTER) if quotas_ > 0 else 0.0
     model.year_bookings += tally["bookings"]
     model.year_rep_weeks += reps.size
     if week % QUARTER == 0:
-        quota = sales.quota(staff, model.quota)[reps]
-        attainment = np.divide(staff.bookings[reps], quota, out=np.ones(reps.size), where=quota > 0)
+        attainment = np.divide(staff.bookings[reps], quotas, out=np.ones(reps.size), where=quotas > 0)
         staff.last_attainment[reps] = attainment
         staff.bookings[reps] = 0.0
         at_quota = int(np.count_nonzero(attainment >= 1.0))
@@ -86,3 +102,34 @@ def review(model: TruceModel, tally: Tally) -> None:
         model.year_bookings, model.year_rep_weeks = 0.0, 0
     tally.update(workforce.consider_quitting(model))
     tally.update(workforce.fill_vacancies(model))
+
+
+@kernel
+def _sales_review(
+    reps,
+    last_attainment,
+    bookings,
+    ramp,
+    open_,
+    meeting_hours,
+    reports,
+    company_quota,
+    week,
+    rep_capacity,
+    shared,
+    retention,
+    team,
+    retention_score,
+    pay,
+    overload,
+):
+    """Salespeople's pay satisfaction and overload (written into `pay` and `overload` by row);
+    returns their quotas."""
+    quotas = np.empty(reps.size)
+    for i, r in enumerate(reps):
+        pace = sales.pace(bookings[r], ramp[r], company_quota, week)
+        pay[r] = sales.pay_satisfaction(last_attainment[r], pace, shared, retention, team, retention_score)
+        carry = sales.capacity(rep_capacity, ramp[r], meeting_hours[r], reports[r])
+        overload[r] = sales.overload(carry, open_[r])
+        quotas[i] = sales.quota(company_quota, ramp[r])
+    return quotas

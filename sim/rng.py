@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from sim.compiled import kernel
 from sim.errors import InputError
 
 #: The processes with a generator stream of their own. Append only: reordering changes every result.
@@ -42,10 +43,35 @@ KEYED = ("clock", "leave", "decide")
 _GAMMA = np.uint64(0x9E3779B97F4A7C15)
 _WEEK = np.uint64(0xD1B54A32D192ED03)  # a second odd constant, so (week, id) pairs never coincide
 _M1, _M2 = np.uint64(0xBF58476D1CE4E5B9), np.uint64(0x94D049BB133111EB)
-_S30, _S27, _S31 = np.uint64(30), np.uint64(27), np.uint64(31)
-_MASK21 = np.uint64((1 << 21) - 1)
-_SHIFTS = np.array([0, 21, 42], dtype=np.uint64)
 _TO_UNIT53, _TO_UNIT21 = 2.0**-53, 2.0**-21
+_MASK21 = np.uint64((1 << 21) - 1)
+
+
+@kernel
+def _bits(key: np.uint64, week: np.uint64, account: np.uint64) -> np.uint64:
+    z = account * _GAMMA + week * _WEEK + key
+    z = (z ^ (z >> np.uint64(30))) * _M1
+    z = (z ^ (z >> np.uint64(27))) * _M2
+    return z ^ (z >> np.uint64(31))
+
+
+@kernel
+def _uniform(key, weeks, ids):
+    out = np.empty(ids.size)
+    for i in range(ids.size):
+        z = _bits(np.uint64(key), np.uint64(weeks[i % weeks.size]), np.uint64(ids[i]))
+        out[i] = (np.float64(z >> np.uint64(11)) + 0.5) * _TO_UNIT53
+    return out
+
+
+@kernel
+def _uniform3(key, week, ids):
+    out = np.empty((3, ids.size))
+    for i in range(ids.size):
+        z = _bits(np.uint64(key), np.uint64(week), np.uint64(ids[i]))
+        for j in range(3):
+            out[j, i] = (np.float64((z >> np.uint64(21 * j)) & _MASK21) + 0.5) * _TO_UNIT21
+    return out
 
 
 class Keyed:
@@ -54,33 +80,16 @@ class Keyed:
     def __init__(self, seed: np.random.SeedSequence) -> None:
         self.key = int(seed.generate_state(1, np.uint64)[0])
 
-    def bits(self, week: int | np.ndarray, ids: np.ndarray) -> np.ndarray:
-        """64 random bits per id for `week` (one week for all, or one per id), as uint64."""
-        z = ids.astype(np.uint64)
-        z *= _GAMMA
-        if isinstance(week, np.ndarray):
-            z += week.astype(np.uint64) * _WEEK + np.uint64(self.key)
-        else:
-            z += np.uint64((self.key + week * int(_WEEK)) % 2**64)  # Python ints: wrap-around, no warning
-        z ^= z >> _S30
-        z *= _M1
-        z ^= z >> _S27
-        z *= _M2
-        z ^= z >> _S31
-        return z
-
     def uniform(self, week: int | np.ndarray, ids: np.ndarray) -> np.ndarray:
-        """One uniform in (0, 1) per id: 53 bits, never exactly 0 (so its logarithm is finite)."""
-        z = self.bits(week, ids)
-        z >>= np.uint64(11)
-        return (z.astype(np.float64) + 0.5) * _TO_UNIT53
+        """One uniform in (0, 1) per id (53 bits, never exactly 0, so its logarithm is finite), for
+        one `week` for all ids or one week per id."""
+        weeks = np.asarray(week, dtype=np.int64).reshape(-1)
+        return _uniform(np.uint64(self.key), weeks, ids)
 
-    def uniform3(self, week: int, ids: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """Three independent uniforms in (0, 1) per id, 21 bits each, from one 64-bit draw: a deal's
-        three decisions in a week cost one hash."""
-        parts = (self.bits(week, ids)[:, None] >> _SHIFTS) & _MASK21
-        u = (parts + 0.5) * _TO_UNIT21
-        return u[:, 0], u[:, 1], u[:, 2]
+    def uniform3(self, week: int, ids: np.ndarray) -> np.ndarray:
+        """Three independent uniforms in (0, 1) per id (rows 0-2), 21 bits each, from one 64-bit draw:
+        a deal's three decisions in a week cost one hash."""
+        return _uniform3(np.uint64(self.key), week, ids)
 
 
 def seed_sequence(rng: int | np.random.SeedSequence | None) -> np.random.SeedSequence:

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from sim import sales
+from sim.compiled import kernel
 from sim.market import Source, State, forrester_effect, sigmoid
 from sim.staff import Role
 
@@ -70,7 +71,7 @@ def prospect(model: TruceModel, reps: np.ndarray) -> int:
     returns how many they opened."""
     s, market, staff, p = model.streams["selling"], model.market, model.staff, model.p
     wants = s.poisson(2 * p.self_sourced_per_rep_week * sales.effort(p) * staff.productivity[reps])
-    n = np.minimum(wants, sales.free_capacity(staff, p)[reps])
+    n = np.minimum(wants, sales.free(staff, p, reps))
     total = int(n.sum())
     if not total:
         return 0
@@ -90,7 +91,7 @@ def refer(model: TruceModel, reps: np.ndarray, advocates: int) -> int:
     n = int(w.poisson(p.referral_rate / 52 * advocates * (1 + p.marketing_existing_focus)))
     if n <= 0:
         return 0
-    free = sales.free_capacity(model.staff, p)[reps]
+    free = sales.free(model.staff, p, reps)
     pool = market.prospects()
     n = min(n, int(free.sum()), pool.size)
     if n <= 0:
@@ -108,18 +109,20 @@ def close_deals(model: TruceModel, reps: np.ndarray, delivery_ratio: float) -> d
     Returns the week's counts (won, lost, over-promises, bookings) for the weekly record.
     """
     p, market, staff, week = model.p, model.market, model.staff, model.week
-    opps = market.indices(State.OPPORTUNITY)
-    if not opps.size or not reps.size:
+    if not reps.size:
         return {}
-    rows = staff.row_of[market.owner[opps]]
-    owned = rows >= 0
-    opps, rows = opps[owned], rows[owned]
-    u_resolve, u_promise, u_win = model.keyed["decide"].uniform3(week, opps)
-    due = u_resolve < sales.effort(p) / p.sales_cycle_weeks
-    opps, rows, u_promise, u_win = opps[due], rows[due], u_promise[due], u_win[due]
+    opps = market.indices(State.OPPORTUNITY)
+    opps, rows, u_promise, u_win = _due(
+        opps,
+        staff.row_of[market.owner[opps]],
+        model.keyed["decide"].uniform3(week, opps),
+        sales.effort(p) / p.sales_cycle_weeks,
+    )
     if not opps.size:
         return {}
-    promise = u_promise < sales.overpromise_probability(staff, p, model.quota, week)[rows]
+    promise = u_promise < _overpromise(
+        rows, staff.bookings, staff.ramp, model.quota, week, p.retention_bonus_share, p.integration
+    )
     p_win = market.p_win[opps]
     logit = np.log(p_win / (1 - p_win)) + promise * p.overpromise_lift
     logit += math.log(float(forrester_effect(delivery_ratio)))
@@ -149,3 +152,20 @@ def close_deals(model: TruceModel, reps: np.ndarray, delivery_ratio: float) -> d
         "bookings": float(values.sum()),
         **reported,
     }
+
+
+@kernel
+def _due(opps, rows, u, chance):
+    """The opportunities (with an owner still on staff) that reach a decision this week, their
+    owners' rows, and the two uniforms that decide a promise and the outcome."""
+    due = np.array([i for i in range(opps.size) if rows[i] >= 0 and u[0, i] < chance])
+    return opps[due], rows[due], u[1, due], u[2, due]
+
+
+@kernel
+def _overpromise(rows, bookings, ramp, company_quota, week, retention, integration):
+    out = np.empty(rows.size)
+    for i, r in enumerate(rows):
+        pace = sales.pace(bookings[r], ramp[r], company_quota, week)
+        out[i] = sales.overpromise_probability(pace, week, retention, integration)
+    return out

@@ -10,7 +10,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from sim.market import forrester_effect
+from sim.compiled import kernel
+from sim.market import ONBOARDING_LOAD, ONBOARDING_WEEKS, forrester_effect
 from sim.people import WORK_HOURS
 
 if TYPE_CHECKING:
@@ -43,9 +44,7 @@ def delivery_ratio(model: TruceModel, rows: np.ndarray) -> float:
     if total <= 0:
         return NO_SERVICE_DELAY
     market = model.market
-    cust = market.customers
-    served = cust[market.server[cust] >= 0]
-    return max(1.0, float(market.service_weights(model.week, served).sum()) / total)
+    return max(1.0, _backlog(market.customers, market.server, market.since, model.week) / total)
 
 
 def serve(model: TruceModel, rows: np.ndarray) -> np.ndarray:
@@ -57,21 +56,67 @@ def serve(model: TruceModel, rows: np.ndarray) -> np.ndarray:
     """
     market, staff, p = model.market, model.staff, model.p
     cust = market.customers
-    server = market.server[cust]
-    orphaned = (server < 0).nonzero()[0]
+    orphaned = cust[market.server[cust] < 0]
     if rows.size and orphaned.size:
         ids = staff.uid[rows]
-        server[orphaned] = ids[model.streams["service"].integers(rows.size, size=orphaned.size)]
-        market.server[cust[orphaned]] = server[orphaned]
-    row = np.where(server >= 0, staff.row_of[server], -1)
-    served = row >= 0
-    n = len(staff)
-    weights = market.service_weights(model.week, cust[served])
-    staff.load[rows] = np.bincount(row[served], weights=weights, minlength=n)[rows]
-    gaps = np.bincount(row[served], weights=market.gap[cust[served]] > 0.05, minlength=n)[rows]
-    counts = np.bincount(row[served], minlength=n)[rows]
-    staff.gap_share[rows] = np.divide(gaps, counts, out=np.zeros(rows.size), where=counts > 0)
+        market.server[orphaned] = ids[model.streams["service"].integers(rows.size, size=orphaned.size)]
     by_id = np.full(staff.row_of.size + 1, UNSERVED_QUALITY)
-    by_id[staff.uid[rows]] = forrester_effect(1.0 + overload(staff, rows, p))
-    market.serve(cust, by_id[server], p.marketing_existing_focus)
+    _serve(
+        cust,
+        market.server,
+        market.since,
+        model.week,
+        market.gap,
+        market.satisfaction,
+        staff.row_of,
+        staff.uid,
+        rows,
+        capacity(staff, rows, p),
+        staff.load,
+        staff.gap_share,
+        p.marketing_existing_focus,
+        by_id,
+    )
     return by_id
+
+
+@kernel
+def _weight(week, since):
+    """A customer's load on its server: onboarding customers weigh more."""
+    return ONBOARDING_LOAD if week - since < ONBOARDING_WEEKS else 1.0
+
+
+@kernel
+def _backlog(cust, server, since, week):
+    total = 0.0
+    for c in cust:
+        if server[c] >= 0:
+            total += _weight(week, since[c])
+    return total
+
+
+@kernel
+def _serve(
+    cust, server, since, week, gap, satisfaction, row_of, uid, rows, cap, load, gap_share, focus, by_id
+):
+    """Agents' load and share of customers with an open promise gap; the quality each delivers
+    (Forrester's effect of its own backlog); and each customer's satisfaction moving toward what
+    it gets against what it was promised (Oliver's disconfirmation). The gap left by an
+    over-promise shrinks only as fast as service delivers."""
+    n = row_of.size
+    load_, gaps, count = np.zeros(n), np.zeros(n), np.zeros(n)
+    for c in cust:
+        row = row_of[server[c]] if server[c] >= 0 else -1
+        if row >= 0:
+            load_[row] += _weight(week, since[c])
+            gaps[row] += gap[c] > 0.05
+            count[row] += 1
+    for i, row in enumerate(rows):
+        load[row] = load_[row]
+        gap_share[row] = gaps[row] / count[row] if count[row] > 0 else 0.0
+        by_id[uid[row]] = forrester_effect(1.0 + max(0.0, load_[row] / cap[i] - 1.0))
+    for c in cust:
+        quality, sat = by_id[server[c]], satisfaction[c]
+        target = 0.5 + 0.25 * quality + 0.1 * focus - gap[c]
+        satisfaction[c] = min(1.0, max(0.0, sat + 0.1 * (target - sat)))
+        gap[c] = gap[c] * (1.0 - 0.03 * quality)

@@ -57,12 +57,17 @@ COLUMNS: dict[str, tuple[type, float]] = {
 }
 
 
+#: The table's row type: one field per column.
+DTYPE = np.dtype([(name, dtype) for name, (dtype, _) in COLUMNS.items()])
+
+
 class Staff:
-    """All employees as columns (see `COLUMNS`), plus each marketer's scoring model, in id order."""
+    """All employees as one table (a numpy structured array, one row per person in id order, see
+    `COLUMNS`), plus each marketer's scoring model. Each column is also an attribute (`staff.morale`),
+    a view into the table: assigning to it writes into the table."""
 
     def __init__(self) -> None:
-        for name, (dtype, _) in COLUMNS.items():
-            setattr(self, name, np.empty(0, dtype=dtype))
+        self.table = np.zeros(0, dtype=DTYPE)
         self.scoring = np.empty((0, FEATURES))  # own estimate of the market's taste (marketers)
         self.row_of = np.empty(0, dtype=np.int64)  # unique id -> row; -1 for anyone not on staff
         # The Mesa agent that is each row's view. A list, not an object array: agents refer back to
@@ -70,7 +75,7 @@ class Staff:
         self.agents: list = []
 
     def __len__(self) -> int:
-        return self.uid.size
+        return self.table.size
 
     def rows(self, role: Role) -> np.ndarray:
         """Rows of one role, ascending (so in id order: per-person draws stay reproducible)."""
@@ -88,13 +93,12 @@ class Staff:
         """Append new people, whose Mesa `agents` were just created (so their ids are ascending and
         above everyone's), with a new hire's defaults."""
         n = len(agents)
-        uids = [agent.unique_id for agent in agents]
-        given = {"uid": uids, "role": CODE[role], "hired_week": hired_week}
-        given |= {"skill": skill, "morale": morale}
-        for name, (dtype, default) in COLUMNS.items():
-            new = np.empty(n, dtype=dtype)
-            new[:] = given.get(name, default)
-            setattr(self, name, np.concatenate([getattr(self, name), new]))
+        new = np.empty(n, dtype=DTYPE)
+        for name, (_, default) in COLUMNS.items():
+            new[name] = default
+        new["uid"] = [agent.unique_id for agent in agents]
+        new["role"], new["hired_week"], new["skill"], new["morale"] = CODE[role], hired_week, skill, morale
+        self.table = np.concatenate([self.table, new])
         self.agents += agents
         extra = np.zeros((n, FEATURES)) if scoring is None else scoring
         self.scoring = np.concatenate([self.scoring, extra])
@@ -104,12 +108,10 @@ class Staff:
         """Drop the people in `rows`; everyone else keeps their order."""
         keep = np.ones(len(self), dtype=bool)
         keep[rows] = False
-        gone = self.uid[rows]
-        for name in COLUMNS:
-            setattr(self, name, getattr(self, name)[keep])
+        self.row_of[self.uid[rows]] = -1
+        self.table = self.table[keep]
         self.scoring = self.scoring[keep]
         self.agents = [agent for agent, stays in zip(self.agents, keep.tolist(), strict=True) if stays]
-        self.row_of[gone] = -1
         self._index()
 
     def _index(self) -> None:
@@ -117,3 +119,17 @@ class Staff:
         if self.row_of.size < size:
             self.row_of = np.concatenate([self.row_of, np.full(size - self.row_of.size, -1)])
         self.row_of[self.uid] = np.arange(len(self))
+
+
+def _column(name: str) -> property:
+    def get(staff: Staff) -> np.ndarray:
+        return staff.table[name]
+
+    def set_(staff: Staff, values: np.ndarray) -> None:
+        staff.table[name] = values
+
+    return property(get, set_, doc=f"The `{name}` column (a view into the table).")
+
+
+for _name in COLUMNS:
+    setattr(Staff, _name, _column(_name))
