@@ -151,9 +151,9 @@ def feedback_probability(trust: float, norm: float, shared: float, crm: float) -
 def learn_from_leads(perceived, rows, qualified) -> None:
     """Own experience of marketing leads, the basis of trust in them: each lead's outcome moves its
     salesperson's view 5 % of the way toward it, within [0, 1], in the order the leads came."""
-    for row, ok in zip(rows, qualified):
+    for i, row in enumerate(rows):
         seen = perceived[row]
-        perceived[row] = min(1.0, max(0.0, seen + 0.05 * (ok / 0.6 - seen)))
+        perceived[row] = min(1.0, max(0.0, seen + 0.05 * (qualified[i] / 0.6 - seen)))
 
 
 @kernel
