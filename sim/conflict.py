@@ -12,47 +12,59 @@ import numpy as np
 
 from sim import marketing, people, sales, service
 from sim.compiled import kernel
-from sim.staff import Role
+from sim.staff import CODE, Role
+
+MARKETING, SALES = CODE[Role.MARKETING], CODE[Role.SALES]
 
 if TYPE_CHECKING:
     from sim.model import TruceModel
 
-#: Who blames whom: sales blames marketing's leads, marketing sales' neglect, service sales' promises.
-TARGET = {Role.SALES: Role.MARKETING, Role.MARKETING: Role.SALES, Role.SERVICE: Role.SALES}
-
-
-def misses(model: TruceModel, rows: dict[Role, np.ndarray]) -> dict[Role, np.ndarray]:
-    """How badly each person's own target is missed (0..1), by role."""
-    p, staff, org = model.p, model.staff, model.org
-    pace = _pace(rows[Role.SALES], staff.bookings, staff.ramp, model.quota, model.week)
-    return {
-        Role.MARKETING: marketing.miss(staff, rows[Role.MARKETING], p, org),
-        Role.SALES: np.maximum(0.0, 1 - pace),
-        Role.SERVICE: service.miss(staff, rows[Role.SERVICE], p),
-    }
-
 
 def blame(model: TruceModel, rows: dict[Role, np.ndarray]) -> int:
-    """Draw this week's blame events and let them land; returns how many there were."""
-    rng, org = model.streams["conflict"], model.org
-    base = model.p.blame_rate / 13 * (1 - org.clarity) * org.damping
-    miss = misses(model, rows)
-    blamers, targets = [], []
+    """Draw this week's blame events and let them land; returns how many there were.
+
+    Each person blames from its own miss (marketing: its KPI; sales: its pace against quota;
+    service: sales' unkept promises and its own overload), at a rate the organisation sets.
+    """
+    rng, org, p = model.streams["conflict"], model.org, model.p
+    base = p.blame_rate / 13 * (1 - org.clarity) * org.damping
     # Per person, one uniform decides whether they blame and one which colleague of the other side.
     draws, picks = rng.random((2, len(model.staff)))
-    for role in (Role.MARKETING, Role.SALES, Role.SERVICE):
-        who, other = rows[role], rows[TARGET[role]]
-        if other.size:
-            hit = draws[who] < base * miss[role]
-            blamers.append(who[hit])
-            targets.append(other[(picks[who[hit]] * other.size).astype(np.int64)])
-    if not blamers:
-        return 0
-    blamers_, targets_ = np.concatenate(blamers), np.concatenate(targets)
-    people.blamed(model.staff, blamers_, targets_)
-    return int(blamers_.size)
+    return _blame(
+        model.staff.table,
+        draws,
+        picks,
+        base,
+        p.packed,
+        org.team_attainment,
+        model.quota,
+        model.week,
+        rows[Role.MARKETING],
+        rows[Role.SALES],
+        rows[Role.SERVICE],
+    )
 
 
 @kernel
-def _pace(rows, bookings, ramp, company_quota, week):
-    return np.array([sales.pace(bookings[r], ramp[r], company_quota, week) for r in rows])
+def _blame(staff, draws, picks, base, p, team, company_quota, week, marketers, reps, service_):
+    p = p[0]
+    given, received = np.zeros(staff.size, np.int64), np.zeros(staff.size, np.int64)
+    # Who blames whom: marketing blames sales' neglect, sales marketing's leads, service sales' promises.
+    for who, other in ((marketers, reps), (reps, marketers), (service_, reps)):
+        if not other.size:
+            continue
+        for w in who:
+            person = staff[w]
+            if person.role == MARKETING:
+                miss = marketing.miss(person.ignored, p.marketing_revenue_weight, team)
+            elif person.role == SALES:
+                miss = max(0.0, 1 - sales.pace(person.bookings, person.ramp, company_quota, week))
+            else:
+                miss = service.miss(person, p.service_capacity)
+            if draws[w] < base * miss:
+                given[w] += 1
+                received[other[np.int64(picks[w] * other.size)]] += 1
+    for r in range(staff.size):
+        if given[r] or received[r]:
+            people.blamed(staff[r], given[r], received[r])
+    return given.sum()

@@ -49,6 +49,11 @@ class FeedbackChannel:
             "feedback_reports": int(np.count_nonzero(sent)),
         }
 
+    def post(self, due: int, marketers: np.ndarray, accounts: np.ndarray, won: np.ndarray) -> None:
+        """Reports written this week, arriving in week `due`."""
+        if marketers.size:
+            self.pending[due].append((marketers, accounts, won.astype(float)))
+
     def deliver(self, model: TruceModel) -> tuple[np.ndarray, int]:
         """Hand this week's arriving reports to their marketers, who learn from them; returns reports
         received per staff row, and all that arrived. A marketer who has left takes the lesson along."""
@@ -63,8 +68,7 @@ class FeedbackChannel:
         rows = staff.row_of[ids]
         here = rows >= 0
         rows, accounts, outcomes = rows[here], accounts[here], outcomes[here]
-        profiles = model.market.profile[accounts].astype(np.float64)
-        marketing.learn(staff, rows, profiles, outcomes)
+        marketing.learn(staff.scoring, rows, model.market.profile, accounts, outcomes)
         return np.bincount(rows, minlength=len(staff)), arrived
 
 

@@ -14,8 +14,8 @@ import numpy as np
 
 from sim import sales
 from sim.compiled import kernel
-from sim.market import Source, State, fit_log_odds, sigmoid
-from sim.selling import open_opportunities
+from sim.market import Source, State, fit_log_odds, market_move, sigmoid
+from sim.selling import context, open_deal
 
 if TYPE_CHECKING:
     from sim.model import TruceModel
@@ -134,29 +134,113 @@ def run_handoff(model: TruceModel, reps: np.ndarray) -> dict[str, float]:
         math.log(p.qualification_odds),
     )
     ours = marketer >= 0
-    n_qualified = int(qualified.sum())
+    # Lost leads return to the aware pool, each reported on or not; qualified ones become deals.
+    report_u = model.streams["feedback"].random(take.size - int(qualified.sum()))
+    lost, episode, sent, reported = _settle(
+        accounts,
+        who,
+        marketer,
+        qualified,
+        waited,
+        report_u,
+        week,
+        context(model),
+        p.packed,
+        market.state,
+        market.since,
+        market.episodes,
+        market.p_win,
+        market.owner,
+        market.source,
+        market.marketer,
+        market.profile,
+        market.taste,
+        staff.table,
+    )
+    market.moved(lost, State.AWARE, week, episode)
+    model.feedback.post(week + p.feedback_delay_weeks, marketer[sent], accounts[sent], qualified[sent])
     out.update(
         leads_accepted=take.size,
-        leads_qualified=n_qualified,
+        leads_qualified=int(qualified.sum()),
         sla_met=int((hours <= p.lead_sla_hours).sum()) if p.lead_sla_hours else 0,
         wait_weeks_sum=out.get("wait_weeks_sum", 0.0) + float(waited.sum()),
         response_hours_sum=float(hours.sum()),
         opportunities_created_marketing=int((qualified & ours).sum()),
         accepted_from=marketer[ours],
+        feedback_resolved=lost.size - int(np.count_nonzero(marketer[~qualified] < 0)),
+        feedback_reports=reported,
     )
     model.handoffs.append((marketer[ours], staff.uid[who[ours]]))
-    sales.learn_from_leads(staff.perceived, who[ours], qualified[ours])
-    # Qualified leads become opportunities; the rest return to the aware pool, to be reported on.
-    lost = ~qualified
-    market.move(accounts[lost], State.AWARE, week)
-    out.update(model.feedback.report(model, who[lost], accounts[lost], marketer[lost], qualified[lost]))
-    source = np.where(ours[qualified], Source.MARKETING, Source.BOUGHT)
-    stale = (-0.5 / p.lead_shelf_life_weeks) * waited[qualified]
-    open_opportunities(model, who[qualified], accounts[qualified], source, marketer[qualified], stale)
     keep = np.ones(n, dtype=bool)
     keep[take] = False
     queue.keep(keep)
     return out
+
+
+@kernel
+def _settle(
+    accounts,
+    who,
+    marketer,
+    qualified,
+    waited,
+    report_u,
+    week,
+    context,
+    p,
+    state,
+    since,
+    episodes,
+    p_win,
+    owner,
+    source,
+    mkt,
+    profile,
+    taste,
+    staff,
+):
+    """The contacted leads' outcomes land: each salesperson learns from marketing's leads; a lost
+    lead returns to the aware pool and is reported back with the salesperson's own probability; a
+    qualified one becomes an opportunity, its win chance lowered by the weeks it went stale.
+    Returns the lost accounts, their aware-episode counts, which leads were reported, and how many."""
+    p = p[0]
+    lost = accounts[~qualified]
+    episode = market_move(state, since, episodes, lost, State.AWARE, week)
+    sent = np.zeros(accounts.size, dtype=np.bool_)
+    j = 0
+    for i in range(accounts.size):
+        row = who[i]
+        if marketer[i] >= 0:
+            seen = staff[row].perceived
+            staff[row].perceived = min(1.0, max(0.0, seen + 0.05 * (qualified[i] / 0.6 - seen)))
+        if qualified[i]:
+            stale = (-0.5 / p.lead_shelf_life_weeks) * waited[i]
+            source_ = Source.MARKETING if marketer[i] >= 0 else Source.BOUGHT
+            open_deal(
+                accounts[i],
+                row,
+                source_,
+                marketer[i],
+                context + stale,
+                week,
+                state,
+                since,
+                p_win,
+                owner,
+                source,
+                mkt,
+                profile,
+                taste,
+                staff,
+            )
+        else:
+            prob = sales.feedback_probability(
+                staff[row].trust, p.feedback_probability, p.shared_bonus_share, p.crm_level
+            )
+            sent[i] = marketer[i] >= 0 and report_u[j] < prob
+            staff[row].reports += sent[i]
+            j += 1
+    return lost, episode, sent, sent.sum()
 
 
 @kernel

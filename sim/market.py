@@ -135,9 +135,15 @@ class Market:
     def move(self, idx: np.ndarray, state: State, week: int) -> None:
         """Put accounts `idx` into `state` as of `week`; their luck for the new state is drawn (for
         all accounts that moved since the last draw at once) before any process reads it."""
+        self.moved(
+            idx, state, week, market_move(self.state, self.since, self.episodes, idx, int(state), week)
+        )
+
+    def moved(self, idx: np.ndarray, state: State, week: int, episode: np.ndarray) -> None:
+        """The rest of `move`, for accounts a compiled mechanism moved itself with `market_move`
+        (which returned their `episode` counts)."""
         if state == State.CUSTOMER:
             self.customers = np.concatenate([self.customers, idx])
-        episode = _move(self.state, self.since, self.episodes, idx, state.value, week)
         if state == State.CHURNED:
             self._churned.append((week, idx))
             self.churned += idx.size
@@ -246,7 +252,7 @@ def _unit(v: np.ndarray) -> np.ndarray:
 
 
 @kernel
-def _move(state, since, episodes, idx, new, week):
+def market_move(state, since, episodes, idx, new, week):
     """Accounts `idx` enter state `new` in `week`; for a state with a clock, returns each account's
     count of entries into it (this one included)."""
     clocked = new <= State.AWARE

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from sim.compiled import kernel
-from sim.market import FIT_SHARPNESS, Source, State, sigmoid
+from sim.market import FIT_SHARPNESS, Source, State
 from sim.people import WORK_HOURS
 
 if TYPE_CHECKING:
@@ -98,11 +98,21 @@ def _best_scored(candidates, pools, wanted, rows, profile, scoring, noise):
     return candidates[chosen], np.repeat(rows, pools)[chosen], scores[chosen]
 
 
-def learn(staff: Staff, rows: np.ndarray, profiles: np.ndarray, outcomes: np.ndarray) -> None:
-    """Online logistic regression on reported outcomes, one batch per marketer per week."""
-    pred = sigmoid(FIT_SHARPNESS * (profiles * staff.scoring[rows]).sum(axis=1))
-    step = LEARNING_RATE * (outcomes - pred)[:, None] * profiles
-    np.add.at(staff.scoring, rows, step)
+@kernel
+def learn(scoring, rows, profile, accounts, outcomes) -> None:
+    """Online logistic regression on reported outcomes, one batch per marketer per week: every
+    report's error is taken against the scoring model as it stood before the batch."""
+    step = np.empty((rows.size, scoring.shape[1]))
+    for i in range(rows.size):
+        a, s = accounts[i], 0.0
+        for f in range(scoring.shape[1]):
+            s += np.float64(profile[a, f]) * scoring[rows[i], f]
+        error = LEARNING_RATE * (outcomes[i] - 1.0 / (1.0 + np.exp(-(FIT_SHARPNESS * s))))
+        for f in range(scoring.shape[1]):
+            step[i, f] = error * profile[a, f]
+    for i in range(rows.size):
+        for f in range(scoring.shape[1]):
+            scoring[rows[i], f] += step[i, f]
 
 
 def accuracy(staff: Staff, rows: np.ndarray, taste: np.ndarray) -> np.ndarray:
@@ -113,26 +123,25 @@ def accuracy(staff: Staff, rows: np.ndarray, taste: np.ndarray) -> np.ndarray:
     return np.maximum(0.0, cos)
 
 
-def review_week(
-    staff: Staff, rows: np.ndarray, leaked: np.ndarray, accepted: np.ndarray, reports: np.ndarray
-):
-    """What each marketer believes about sales, from what happened to its own leads; returns the
-    experience that trust in sales drifts toward."""
+@kernel
+def review_week(person, leaked: int, accepted: int, reports: int) -> float:
+    """What a marketer (`person`, a row of the staff table) believes about sales, from what happened
+    to its own leads this week; returns the experience its trust in sales drifts toward."""
     handled = leaked + accepted
-    share = np.divide(leaked, handled, out=np.zeros(rows.size), where=handled > 0)
-    staff.ignored[rows] += np.where(handled > 0, 0.1 * (share - staff.ignored[rows]), 0.0)
-    expected = np.maximum(1.0, 0.3 * accepted)
-    signal = staff.feedback_signal[rows]
-    staff.feedback_signal[rows] = signal + 0.1 * (np.minimum(1.0, reports / expected) - signal)
-    return 0.6 * (1 - staff.ignored[rows]) + 0.4 * staff.feedback_signal[rows]
+    if handled > 0:
+        person.ignored += 0.1 * (leaked / handled - person.ignored)
+    expected = max(1.0, 0.3 * accepted)
+    signal = person.feedback_signal
+    person.feedback_signal = signal + 0.1 * (min(1.0, reports / expected) - signal)
+    return 0.6 * (1 - person.ignored) + 0.4 * person.feedback_signal
 
 
-def miss(staff: Staff, rows: np.ndarray, p: Params, org: Organisation) -> np.ndarray:
+@kernel
+def miss(ignored: float, revenue_weight: float, team_attainment: float) -> float:
     """How badly the KPI is missed: leads ignored (volume KPI) or revenue (revenue KPI)."""
-    weight = p.marketing_revenue_weight
-    return (1 - weight) * staff.ignored[rows] + weight * max(0.0, 1 - org.team_attainment)
+    return (1 - revenue_weight) * ignored + revenue_weight * max(0.0, 1 - team_attainment)
 
 
-def pay_satisfaction(staff: Staff, rows: np.ndarray, p: Params, org: Organisation) -> np.ndarray:
-    weight = p.marketing_revenue_weight
-    return (1 - weight) * (1 - 0.5 * staff.ignored[rows]) + weight * min(1.0, org.team_attainment / 1.2)
+@kernel
+def pay_satisfaction(ignored: float, revenue_weight: float, team_attainment: float) -> float:
+    return (1 - revenue_weight) * (1 - 0.5 * ignored) + revenue_weight * min(1.0, team_attainment / 1.2)

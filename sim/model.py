@@ -99,7 +99,7 @@ class TruceModel(mesa.Model):
                 p, {Role.MARKETING: "marketers", Role.SALES: "salespeople"}.get(role, "service_staff")
             )
             hire(self, role, -rng.integers(0, 260, n), rng, n)
-        people.begin_week(staff, p, 0)
+        people.begin_week(staff.table, p.packed, 0)
         cust = market.customers
         servers = staff.uid[staff.rows(Role.SERVICE)]
         market.server[cust] = rng.choice(servers, size=cust.size)
@@ -178,7 +178,7 @@ class TruceModel(mesa.Model):
         staff.reports[:] = 0
         org.update()
         market.drift(p.market_complexity, self.streams["awareness"])
-        people.begin_week(staff, p, week)
+        people.begin_week(staff.table, p.packed, week)
         org.meeting_held = float(staff.meeting_hours.mean()) if len(staff) else 0.0
         rows = {role: staff.rows(role) for role in ROLES}
         reps = rows[Role.SALES]

@@ -1,21 +1,16 @@
-"""What every employee does each week, as array functions over the staff table.
+"""What every employee does each week: the rules about one person, compiled.
 
 Ramp-up, productivity and meetings at the start of the week; trust, morale and forgetting of training
 at its end. Roles differ only in the inputs they bring (their experience of the other side, their pay
-satisfaction and workload); the rules are the same for everyone.
+satisfaction and workload); the rules are the same for everyone. A `person` is one row of the staff
+table (`sim.staff`); writing to its fields writes to the table.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+import math
 
-import numpy as np
-
-from sim.params import Params
-from sim.staff import CODE, Role, Staff
-
-if TYPE_CHECKING:
-    from sim.organisation import Organisation
+from sim.compiled import kernel
 
 MORALE_QUIT_REFERENCE = 0.6  # morale at which the quit hazard equals the department's base rate
 BLAME_MORALE_HIT = 0.04  # morale lost by the target of one blame event
@@ -24,71 +19,69 @@ WORK_HOURS = 40.0  # a working week; meeting time is a share of it
 QUARTER = 13
 
 
-def ramp(staff: Staff, p: Params, week: int) -> np.ndarray:
-    """Share of full productivity reached: new hires ramp up linearly over their role's ramp time."""
-    weeks = np.array((p.ramp_weeks_marketing, p.ramp_weeks_sales, p.ramp_weeks_service))[staff.role]
-    return np.minimum(1.0, (week - staff.hired_week + 1) / weeks)
-
-
-def productivity(staff: Staff, p: Params) -> np.ndarray:
-    """Output relative to a fully ramped, average employee (skill, ramp, training, morale)."""
+@kernel
+def ready(staff, p, week: int, first: int = 0) -> None:
+    """Ramp and productivity of everyone from row `first` on, as of `week`: new hires ramp up
+    linearly over their role's ramp time; output is relative to a fully ramped, average employee
+    (skill, ramp, training, morale)."""
+    p = p[0]
+    ramp_weeks = (p.ramp_weeks_marketing, p.ramp_weeks_sales, p.ramp_weeks_service)
     specialisation = 0.8 + 0.2 * p.specialisation
-    return staff.ramp * (staff.skill + staff.training_gain) * specialisation * (0.8 + 0.4 * staff.morale)
+    for r in range(first, staff.size):
+        person = staff[r]
+        person.ramp = min(1.0, (week - person.hired_week + 1) / ramp_weeks[person.role])
+        skill = person.ramp * (person.skill + person.training_gain)
+        person.productivity = skill * specialisation * (0.8 + 0.4 * person.morale)
 
 
-def begin_week(staff: Staff, p: Params, week: int) -> None:
+@kernel
+def begin_week(staff, p, week: int) -> None:
     """Fix this week's ramp, productivity and meeting attendance (people go to the scheduled joint
     meetings less often when they trust the other side less)."""
-    staff.ramp = ramp(staff, p, week)
-    staff.productivity = productivity(staff, p)
-    hours = p.meeting_hours_week
-    staff.meeting_hours = hours * np.minimum(1.0, 0.4 + staff.trust) if hours > 0 else np.zeros(len(staff))
+    ready(staff, p, week)
+    hours = p[0].meeting_hours_week
+    for r in range(staff.size):
+        staff[r].meeting_hours = hours * min(1.0, 0.4 + staff[r].trust) if hours > 0 else 0.0
 
 
-def update_trust(staff: Staff, p: Params, org: Organisation, experience: np.ndarray) -> None:
+@kernel
+def update_trust(person, experience: float, liaison: float, integration: float) -> None:
     """Trust drifts to what experience, contact and structure support (blame acts on top)."""
-    contact = np.minimum(1.0, staff.meeting_hours / 2) * 0.5 + org.liaison_strength * 0.5
-    anchor = 0.15 + 0.45 * experience + 0.2 * contact + 0.2 * p.integration
-    staff.trust += 0.04 * (anchor - staff.trust)
+    contact = min(1.0, person.meeting_hours / 2) * 0.5 + liaison * 0.5
+    anchor = 0.15 + 0.45 * experience + 0.2 * contact + 0.2 * integration
+    person.trust += 0.04 * (anchor - person.trust)
 
 
+@kernel
 def update_morale(
-    staff: Staff, p: Params, org: Organisation, pay_satisfaction: np.ndarray, overload: np.ndarray
+    person, pay_satisfaction: float, overload: float, support: float, adjust_weeks: float
 ) -> None:
     """Morale adjusts to pay, conflict, workload and support over about a quarter (Houghton)."""
-    staff.conflict *= 0.9
+    person.conflict *= 0.9
     target = (
-        0.3
-        + 0.45 * pay_satisfaction
-        - 0.12 * np.minimum(staff.conflict, 2.0)
-        - 0.25 * overload
-        + 0.1 * org.support
+        0.3 + 0.45 * pay_satisfaction - 0.12 * min(person.conflict, 2.0) - 0.25 * overload + 0.1 * support
     )
-    staff.morale = np.clip(staff.morale + (target - staff.morale) / p.morale_adjust_weeks, 0.0, 1.0)
+    person.morale = min(1.0, max(0.0, person.morale + (target - person.morale) / adjust_weeks))
 
 
-def decay_training(staff: Staff, p: Params, org: Organisation) -> None:
+@kernel
+def decay_training(person, decay: float, coaching: float) -> None:
     """Ebbinghaus-type forgetting; joint meetings and coaching reinforce and slow it."""
-    reinforcement = np.minimum(0.8, staff.meeting_hours / 5 + 0.3 * org.coaching)
-    staff.training_gain *= np.exp(-p.training_decay * (1 - reinforcement))
+    reinforcement = min(0.8, person.meeting_hours / 5 + 0.3 * coaching)
+    person.training_gain *= math.exp(-decay * (1 - reinforcement))
 
 
-def blamed(staff: Staff, blamers: np.ndarray, targets: np.ndarray) -> None:
+@kernel
+def blamed(person, given: int, received: int) -> None:
     """Blame events: the target loses morale and trust; blaming is believing, so the blamer loses
-    trust too; both remember the conflict. Each row may appear several times."""
-    n = len(staff)
-    given, received = np.bincount(blamers, minlength=n), np.bincount(targets, minlength=n)
-    staff.morale = np.maximum(0.0, staff.morale - BLAME_MORALE_HIT * received)
-    staff.trust = np.maximum(0.0, staff.trust - BLAME_TRUST_HIT / 2 * given - BLAME_TRUST_HIT * received)
-    staff.conflict += given + received
+    trust too; both remember the conflict."""
+    person.morale = max(0.0, person.morale - BLAME_MORALE_HIT * received)
+    person.trust = max(0.0, person.trust - BLAME_TRUST_HIT / 2 * given - BLAME_TRUST_HIT * received)
+    person.conflict += given + received
 
 
-def quit_hazard(staff: Staff, p: Params) -> np.ndarray:
+@kernel
+def quit_hazard(person, p) -> float:
     """Weekly probability of quitting: the role's base rate, rising steeply as morale falls."""
-    base = np.array((p.quit_marketing_annual, p.quit_sales_annual, p.quit_service_annual))[staff.role] / 52
-    return np.minimum(1.0, base * np.exp(p.quit_morale_sensitivity * (MORALE_QUIT_REFERENCE - staff.morale)))
-
-
-def is_role(staff: Staff, role: Role) -> np.ndarray:
-    """Mask of the rows of one role."""
-    return staff.role == CODE[role]
+    base = (p.quit_marketing_annual, p.quit_sales_annual, p.quit_service_annual)[person.role] / 52
+    return min(1.0, base * math.exp(p.quit_morale_sensitivity * (MORALE_QUIT_REFERENCE - person.morale)))

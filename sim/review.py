@@ -10,7 +10,9 @@ import numpy as np
 from sim import marketing, people, sales, service, workforce
 from sim.compiled import kernel
 from sim.people import QUARTER
-from sim.staff import ROLES, Role
+from sim.staff import CODE, Role
+
+MARKETING, SALES = CODE[Role.MARKETING], CODE[Role.SALES]
 
 if TYPE_CHECKING:
     from sim.model import TruceModel
@@ -30,64 +32,49 @@ def exchange_feedback(
         org.feedback_rate += 0.1 * (
             tally["feedback_reports"] / tally["feedback_resolved"] - org.feedback_rate
         )
-    n = len(staff)
-    rows = {role: staff.rows(role) for role in ROLES}
-    mkt = rows[Role.MARKETING]
-    experience = np.zeros(n)
-    experience[mkt] = marketing.review_week(
-        staff,
-        mkt,
-        _per_row(staff, leaked_from)[mkt],
-        _per_row(staff, accepted_from)[mkt],
-        received[mkt],
+    _trust_week(
+        staff.table, staff.row_of, leaked_from, accepted_from, received, org.liaison_strength, p.integration
     )
-    experience[rows[Role.SALES]] = staff.perceived[rows[Role.SALES]]
-    experience[rows[Role.SERVICE]] = 1 - np.minimum(1.0, 2 * staff.gap_share[rows[Role.SERVICE]])
-    people.update_trust(staff, p, org, experience)
 
 
-def _per_row(staff, ids: np.ndarray) -> np.ndarray:
-    """Events per staff row from the ids they concern (ids of people who left count nowhere)."""
-    rows = staff.row_of[ids] if ids.size else ids
-    return np.bincount(rows[rows >= 0], minlength=len(staff))
+@kernel
+def _trust_week(staff, row_of, leaked_from, accepted_from, received, liaison, integration):
+    leaked, accepted = np.zeros(staff.size, np.int64), np.zeros(staff.size, np.int64)
+    for ids, count in ((leaked_from, leaked), (accepted_from, accepted)):
+        for uid in ids:
+            if row_of[uid] >= 0:
+                count[row_of[uid]] += 1
+    for r in range(staff.size):
+        person = staff[r]
+        if person.role == MARKETING:
+            experience = marketing.review_week(person, leaked[r], accepted[r], received[r])
+        elif person.role == SALES:
+            experience = person.perceived
+        else:
+            experience = 1 - min(1.0, 2 * person.gap_share)
+        people.update_trust(person, experience, liaison, integration)
 
 
 def review(model: TruceModel, tally: Tally) -> None:
     """Morale, training decay, quits and hires; at a quarter's end, quotas are settled."""
     staff, p, org, week = model.staff, model.p, model.org, model.week
-    rows = {role: staff.rows(role) for role in ROLES}
-    reps, mkt, svc = rows[Role.SALES], rows[Role.MARKETING], rows[Role.SERVICE]
-    pay = np.zeros(len(staff))
-    pay[mkt] = marketing.pay_satisfaction(staff, mkt, p, org)
-    pay[svc] = 0.65  # service pay is fixed: no variable part to satisfy or disappoint
-    overload = np.zeros(len(staff))
-    quotas = _sales_review(
-        reps,
-        staff.last_attainment,
-        staff.bookings,
-        staff.ramp,
-        staff.open,
-        staff.meeting_hours,
-        staff.reports,
+    reps = staff.rows(Role.SALES)
+    quotas, booked = _people_review(
+        staff.table,
+        p.packed,
         model.quota,
         week,
-        p.rep_capacity,
-        p.shared_bonus_share,
-        p.retention_bonus_share,
         org.team_attainment,
         org.retention_score,
-        pay,
-        overload,
+        org.support,
+        org.coaching,
     )
-    overload[svc] = service.overload(staff, svc, p)
-    people.update_morale(staff, p, org, pay, overload)
-    people.decay_training(staff, p, org)
-    quotas_ = float(quotas.sum())
-    booked = float(staff.bookings[reps].sum())
-    org.team_attainment = booked / (quotas_ * sales.elapsed(week) / QUARTER) if quotas_ > 0 else 0.0
+    total = quotas.sum()
+    org.team_attainment = booked / (total * sales.elapsed(week) / QUARTER) if total > 0 else 0.0
     model.year_bookings += tally["bookings"]
     model.year_rep_weeks += reps.size
     if week % QUARTER == 0:
+        quotas = quotas[reps]
         attainment = np.divide(staff.bookings[reps], quotas, out=np.ones(reps.size), where=quotas > 0)
         staff.last_attainment[reps] = attainment
         staff.bookings[reps] = 0.0
@@ -105,31 +92,34 @@ def review(model: TruceModel, tally: Tally) -> None:
 
 
 @kernel
-def _sales_review(
-    reps,
-    last_attainment,
-    bookings,
-    ramp,
-    open_,
-    meeting_hours,
-    reports,
-    company_quota,
-    week,
-    rep_capacity,
-    shared,
-    retention,
-    team,
-    retention_score,
-    pay,
-    overload,
-):
-    """Salespeople's pay satisfaction and overload (written into `pay` and `overload` by row);
-    returns their quotas."""
-    quotas = np.empty(reps.size)
-    for i, r in enumerate(reps):
-        pace = sales.pace(bookings[r], ramp[r], company_quota, week)
-        pay[r] = sales.pay_satisfaction(last_attainment[r], pace, shared, retention, team, retention_score)
-        carry = sales.capacity(rep_capacity, ramp[r], meeting_hours[r], reports[r])
-        overload[r] = sales.overload(carry, open_[r])
-        quotas[i] = sales.quota(company_quota, ramp[r])
-    return quotas
+def _people_review(staff, p, company_quota, week, team, retention_score, support, coaching):
+    """Everyone's morale follows pay satisfaction and workload; training fades. Returns each row's
+    quota (0 outside sales) and the salespeople's bookings this quarter."""
+    p = p[0]
+    quotas = np.zeros(staff.size)
+    booked = 0.0
+    for r in range(staff.size):
+        person = staff[r]
+        if person.role == MARKETING:
+            pay = marketing.pay_satisfaction(person.ignored, p.marketing_revenue_weight, team)
+            overload = 0.0
+        elif person.role == SALES:
+            pace = sales.pace(person.bookings, person.ramp, company_quota, week)
+            pay = sales.pay_satisfaction(
+                person.last_attainment,
+                pace,
+                p.shared_bonus_share,
+                p.retention_bonus_share,
+                team,
+                retention_score,
+            )
+            carry = sales.capacity(p.rep_capacity, person.ramp, person.meeting_hours, person.reports)
+            overload = sales.overload(carry, person.open)
+            quotas[r] = sales.quota(company_quota, person.ramp)
+            booked += person.bookings
+        else:
+            pay = 0.65  # service pay is fixed: no variable part to satisfy or disappoint
+            overload = service.overload(person, p.service_capacity)
+        people.update_morale(person, pay, overload, support, p.morale_adjust_weeks)
+        people.decay_training(person, p.training_decay, coaching)
+    return quotas, booked

@@ -15,7 +15,8 @@ import numpy as np
 
 from sim import sales
 from sim.compiled import kernel
-from sim.market import Source, State, forrester_effect, sigmoid
+from sim.market import FIT_SHARPNESS, Source, State, fit_log_odds, forrester_effect, market_move, sigmoid
+from sim.rng import _uniform3
 from sim.staff import Role
 
 if TYPE_CHECKING:
@@ -26,27 +27,84 @@ REFERRAL_LOG_ODDS = 0.5  # a referred account trusts the seller more
 
 
 def open_opportunities(
-    model: TruceModel,
-    rows: np.ndarray,
-    accounts: np.ndarray,
-    source: Source | np.ndarray,
-    marketer: np.ndarray | int = -1,
-    log_odds: np.ndarray | float = 0.0,
+    model: TruceModel, rows: np.ndarray, accounts: np.ndarray, source: Source, log_odds: float = 0.0
 ) -> None:
     """Make `accounts` opportunities owned by the salespeople in staff `rows`, fixing their win chance
     at qualification: the account's fit, then what the organisation and the seller add, plus the
-    caller's own `log_odds` (a stale lead's loss, a referral's trust)."""
-    if not accounts.size:
-        return
-    p, market, staff, org = model.p, model.market, model.staff, model.org
-    context = (
+    caller's own `log_odds` (a referral's trust)."""
+    market = model.market
+    _open_all(
+        accounts,
+        rows,
+        source.value,
+        context(model) + log_odds,
+        model.week,
+        market.state,
+        market.since,
+        market.p_win,
+        market.owner,
+        market.source,
+        market.marketer,
+        market.profile,
+        market.taste,
+        model.staff.table,
+    )
+
+
+def context(model: TruceModel) -> float:
+    """What the organisation adds to every new opportunity's log-odds of winning: the market's base
+    odds, the consistency of the two sides' messages, the value of marketing's longer orientation,
+    and the damage of negative word of mouth."""
+    p, org = model.p, model.org
+    return (
         math.log(p.win_odds)
         + 1.5 * p.market_complexity * (org.consistency - 0.6)
         + p.orientation_value * org.orientation_diversity()
         - 2.0 * org.detractor_share
     )
-    logit = market.fit_log_odds(accounts) + 0.8 * (staff.productivity[rows] - 1) + (context + log_odds)
-    _open(model, rows, accounts, source, marketer, logit)
+
+
+@kernel
+def open_deal(
+    a, row, source, marketer, log_odds, week, state, since, p_win, owner, src, mkt, profile, taste, staff
+):
+    """Account `a` becomes an opportunity owned by staff `row`; its win chance is fixed now from its
+    fit, the seller's productivity and `log_odds` (the organisation's context plus the caller's)."""
+    fit = 0.0
+    for f in range(taste.size):
+        fit += profile[a, f] * taste[f]
+    logit = FIT_SHARPNESS * fit + 0.8 * (staff[row].productivity - 1) + log_odds
+    state[a] = State.OPPORTUNITY
+    since[a] = week
+    p_win[a] = 1.0 / (1.0 + np.exp(-logit))
+    owner[a] = staff[row].uid
+    src[a] = source
+    mkt[a] = marketer
+    staff[row].open += 1
+
+
+@kernel
+def _open_all(
+    accounts, rows, source, log_odds, week, state, since, p_win, owner, src, mkt, profile, taste, staff
+):
+    for i in range(accounts.size):
+        open_deal(
+            accounts[i],
+            rows[i],
+            source,
+            -1,
+            log_odds,
+            week,
+            state,
+            since,
+            p_win,
+            owner,
+            src,
+            mkt,
+            profile,
+            taste,
+            staff,
+        )
 
 
 def open_going_concern(model: TruceModel, rows: np.ndarray, accounts: np.ndarray) -> None:
@@ -79,9 +137,51 @@ def prospect(model: TruceModel, reps: np.ndarray) -> int:
     if pool.size < total:
         return 0
     accounts = s.choice(pool, size=total, replace=False)
-    good = s.random(total) < market.fit(accounts)  # talking to them shows who really fits
-    open_opportunities(model, reps.repeat(n)[good], accounts[good], Source.SELF)
-    return int(good.sum())
+    market = model.market
+    return _prospect(
+        accounts,
+        s.random(total),
+        reps.repeat(n),
+        context(model),
+        model.week,
+        market.state,
+        market.since,
+        market.p_win,
+        market.owner,
+        market.source,
+        market.marketer,
+        market.profile,
+        market.taste,
+        staff.table,
+    )
+
+
+@kernel
+def _prospect(accounts, u, rows, log_odds, week, state, since, p_win, owner, src, mkt, profile, taste, staff):
+    """Talking to the prospects shows who really fits: those become opportunities. Returns how many."""
+    fit = 1.0 / (1.0 + np.exp(-fit_log_odds(profile, taste, accounts)))
+    opened = 0
+    for i in range(accounts.size):
+        if u[i] < fit[i]:
+            open_deal(
+                accounts[i],
+                rows[i],
+                Source.SELF,
+                -1,
+                log_odds,
+                week,
+                state,
+                since,
+                p_win,
+                owner,
+                src,
+                mkt,
+                profile,
+                taste,
+                staff,
+            )
+            opened += 1
+    return opened
 
 
 def refer(model: TruceModel, reps: np.ndarray, advocates: int) -> int:
@@ -106,66 +206,148 @@ def refer(model: TruceModel, reps: np.ndarray, advocates: int) -> int:
 def close_deals(model: TruceModel, reps: np.ndarray, delivery_ratio: float) -> dict[str, float]:
     """Opportunities reach a decision at the owner's pace; over-promising lifts the odds of winning.
 
-    Returns the week's counts (won, lost, over-promises, bookings) for the weekly record.
+    Losses go back to the aware pool; wins become customers, assigned to a service agent; marketing's
+    leads are reported back on. Returns the week's counts (won, lost, over-promises, bookings).
     """
     p, market, staff, week = model.p, model.market, model.staff, model.week
     if not reps.size:
         return {}
-    opps = market.indices(State.OPPORTUNITY)
-    opps, rows, u_promise, u_win = _due(
-        opps,
-        staff.row_of[market.owner[opps]],
-        model.keyed["decide"].uniform3(week, opps),
+    opps, rows, promise, won = _decide(
+        market.state,
+        market.owner,
+        market.p_win,
+        staff.row_of,
+        staff.table,
+        p.packed,
+        np.uint64(model.keyed["decide"].key),
+        week,
+        model.quota,
         sales.effort(p) / p.sales_cycle_weeks,
+        math.log(float(forrester_effect(delivery_ratio))),
     )
     if not opps.size:
         return {}
-    promise = u_promise < _overpromise(
-        rows, staff.bookings, staff.ramp, model.quota, week, p.retention_bonus_share, p.integration
-    )
-    p_win = market.p_win[opps]
-    logit = np.log(p_win / (1 - p_win)) + promise * p.overpromise_lift
-    logit += math.log(float(forrester_effect(delivery_ratio)))
-    won = u_win < sigmoid(logit)
-    staff.open -= np.bincount(rows, minlength=len(staff))
-    # Losses go back to the aware pool; wins become customers.
-    lost = opps[~won]
-    market.move(lost, State.AWARE, week)
-    market.referred[lost] = False
-    wins = opps[won]
-    market.value[wins] *= np.where(market.referred[wins], REFERRAL_VALUE, 1.0).astype(np.float32)
-    values = market.value[wins].astype(np.float64)
-    staff.bookings += np.bincount(rows[won], weights=values, minlength=len(staff))
-    market.move(wins, State.CUSTOMER, week)
-    market.satisfaction[wins] = 0.72
-    market.gap[wins] = np.where(promise[won], p.overpromise_gap, 0.0)
     servers = staff.uid[staff.rows(Role.SERVICE)]
-    if servers.size:
-        market.server[wins] = servers[model.streams["service"].integers(0, servers.size, size=wins.size)]
+    wins, lost = opps[won], opps[~won]
+    picks = model.streams["service"].integers(0, servers.size, size=wins.size) if servers.size else won[:0]
     mkt = market.source[opps] == Source.MARKETING
-    reported = model.feedback.report(model, rows[mkt], opps[mkt], market.marketer[opps[mkt]], won[mkt])
-    market.owner[opps] = -1
+    report_u = model.streams["feedback"].random(int(mkt.sum()))
+    episode, bookings, sent = _settle(
+        opps,
+        rows,
+        promise,
+        won,
+        servers,
+        picks,
+        mkt,
+        report_u,
+        week,
+        p.packed,
+        market.state,
+        market.since,
+        market.episodes,
+        market.referred,
+        market.value,
+        market.satisfaction,
+        market.gap,
+        market.server,
+        market.owner,
+        staff.table,
+    )
+    market.moved(lost, State.AWARE, week, episode)
+    market.moved(wins, State.CUSTOMER, week, episode[:0])
+    model.feedback.post(week + p.feedback_delay_weeks, market.marketer[opps[sent]], opps[sent], won[sent])
     return {
         "deals_won": int(wins.size),
         "deals_lost": int(lost.size),
         "overpromises": int(np.count_nonzero(promise)),
-        "bookings": float(values.sum()),
-        **reported,
+        "bookings": bookings,
+        "feedback_resolved": int(mkt.sum()),
+        "feedback_reports": int(sent.sum()),
     }
 
 
 @kernel
-def _due(opps, rows, u, chance):
-    """The opportunities (with an owner still on staff) that reach a decision this week, their
-    owners' rows, and the two uniforms that decide a promise and the outcome."""
-    due = np.array([i for i in range(opps.size) if rows[i] >= 0 and u[0, i] < chance])
-    return opps[due], rows[due], u[1, due], u[2, due]
+def _decide(state, owner, p_win, row_of, staff, p, key, week, company_quota, chance, log_delay_effect):
+    """The opportunities (with an owner still on staff) that reach a decision this week, in account
+    order, with their owners' rows, whether the seller over-promised (more likely when behind quota
+    late in the quarter) and whether the deal was won. Each deal's three uniforms are keyed by
+    (week, account), so a deal meets the same luck in every design."""
+    p = p[0]
+    opps = np.array([a for a in range(state.size) if state[a] == State.OPPORTUNITY and row_of[owner[a]] >= 0])
+    u = _uniform3(key, week, opps)
+    due = u[0] < chance
+    opps, u_promise, u_win = opps[due], u[1, due], u[2, due]
+    rows = row_of[owner[opps]]
+    promise, won = np.zeros(opps.size, dtype=np.bool_), np.zeros(opps.size, dtype=np.bool_)
+    for i in range(opps.size):
+        row = staff[rows[i]]
+        pace = sales.pace(row.bookings, row.ramp, company_quota, week)
+        chance_ = sales.overpromise_probability(pace, week, p.retention_bonus_share, p.integration)
+        promise[i] = u_promise[i] < chance_
+        odds = p_win[opps[i]] / (np.float32(1) - p_win[opps[i]])
+        logit = np.log(odds) + promise[i] * p.overpromise_lift
+        logit += log_delay_effect
+        won[i] = u_win[i] < 1.0 / (1.0 + np.exp(-logit))
+    return opps, rows, promise, won
 
 
 @kernel
-def _overpromise(rows, bookings, ramp, company_quota, week, retention, integration):
-    out = np.empty(rows.size)
-    for i, r in enumerate(rows):
-        pace = sales.pace(bookings[r], ramp[r], company_quota, week)
-        out[i] = sales.overpromise_probability(pace, week, retention, integration)
-    return out
+def _settle(
+    opps,
+    rows,
+    promise,
+    won,
+    servers,
+    picks,
+    mkt,
+    report_u,
+    week,
+    p,
+    state,
+    since,
+    episodes,
+    referred,
+    value,
+    satisfaction,
+    gap,
+    server,
+    owner,
+    staff,
+):
+    """Decided deals land: the seller's pipeline shrinks and a win books its value (referred customers
+    are worth more); losses return to the aware pool, wins become customers with a service agent and
+    the promise gap an over-promise left; the seller reports marketing's leads back with its own
+    probability. Returns the lost accounts' aware-episode counts, the bookings and which were reported."""
+    p = p[0]
+    episode = market_move(state, since, episodes, opps[~won], State.AWARE, week)
+    bookings = 0.0
+    sent = np.zeros(opps.size, dtype=np.bool_)
+    w, j = 0, 0
+    for i in range(opps.size):
+        a, row = opps[i], staff[rows[i]]
+        row.open -= 1
+        if won[i]:
+            if referred[a]:
+                value[a] = value[a] * np.float32(REFERRAL_VALUE)
+            booked = np.float64(value[a])
+            row.bookings += booked
+            bookings += booked
+            state[a] = State.CUSTOMER
+            since[a] = week
+            satisfaction[a] = 0.72
+            gap[a] = p.overpromise_gap if promise[i] else 0.0
+            if servers.size:
+                server[a] = servers[picks[w]]
+            w += 1
+        else:
+            referred[a] = False
+        if mkt[i]:
+            prob = sales.feedback_probability(
+                row.trust, p.feedback_probability, p.shared_bonus_share, p.crm_level
+            )
+            sent[i] = report_u[j] < prob
+            row.reports += sent[i]
+            j += 1
+        owner[a] = -1
+    return episode, bookings, sent

@@ -16,31 +16,32 @@ from sim.people import WORK_HOURS
 
 if TYPE_CHECKING:
     from sim.model import TruceModel
-    from sim.params import Params
-    from sim.staff import Staff
 
 UNSERVED_QUALITY = 0.15  # customers of a service seat left empty get next to nothing
 NO_SERVICE_DELAY = 6.0  # delivery-delay ratio when nobody is left in service
 
 
-def capacity(staff: Staff, rows: np.ndarray, p: Params) -> np.ndarray:
+@kernel
+def capacity(person, service_capacity: float) -> float:
     """Customer load an agent handles at normal quality (less while ramping and in meetings)."""
-    time = 1 - staff.meeting_hours[rows] / WORK_HOURS
-    return np.maximum(1e-9, p.service_capacity * staff.productivity[rows] * time)
+    time = 1 - person.meeting_hours / WORK_HOURS
+    return max(1e-9, service_capacity * person.productivity * time)
 
 
-def overload(staff: Staff, rows: np.ndarray, p: Params) -> np.ndarray:
-    return np.maximum(0.0, staff.load[rows] / capacity(staff, rows, p) - 1.0)
+@kernel
+def overload(person, service_capacity: float) -> float:
+    return max(0.0, person.load / capacity(person, service_capacity) - 1.0)
 
 
-def miss(staff: Staff, rows: np.ndarray, p: Params) -> np.ndarray:
+@kernel
+def miss(person, service_capacity: float) -> float:
     """Sales promised what cannot be delivered: the service side's reason to blame sales."""
-    return np.minimum(1.0, 2 * staff.gap_share[rows] + overload(staff, rows, p))
+    return min(1.0, 2 * person.gap_share + overload(person, service_capacity))
 
 
 def delivery_ratio(model: TruceModel, rows: np.ndarray) -> float:
     """Service's backlog against its capacity, as sales feel it when they close (at least 1)."""
-    total = float(capacity(model.staff, rows, model.p).sum()) if rows.size else 0.0
+    total = _capacity(model.staff.table, rows, model.p.service_capacity)
     if total <= 0:
         return NO_SERVICE_DELAY
     market = model.market
@@ -69,15 +70,21 @@ def serve(model: TruceModel, rows: np.ndarray) -> np.ndarray:
         market.gap,
         market.satisfaction,
         staff.row_of,
-        staff.uid,
+        staff.table,
         rows,
-        capacity(staff, rows, p),
-        staff.load,
-        staff.gap_share,
+        p.service_capacity,
         p.marketing_existing_focus,
         by_id,
     )
     return by_id
+
+
+@kernel
+def _capacity(staff, rows, service_capacity):
+    total = 0.0
+    for row in rows:
+        total += capacity(staff[row], service_capacity)
+    return total
 
 
 @kernel
@@ -97,7 +104,7 @@ def _backlog(cust, server, since, week):
 
 @kernel
 def _serve(
-    cust, server, since, week, gap, satisfaction, row_of, uid, rows, cap, load, gap_share, focus, by_id
+    cust, server, since, week, gap, satisfaction, row_of, staff, rows, service_capacity, focus, by_id
 ):
     """Agents' load and share of customers with an open promise gap; the quality each delivers
     (Forrester's effect of its own backlog); and each customer's satisfaction moving toward what
@@ -111,10 +118,11 @@ def _serve(
             load_[row] += _weight(week, since[c])
             gaps[row] += gap[c] > 0.05
             count[row] += 1
-    for i, row in enumerate(rows):
-        load[row] = load_[row]
-        gap_share[row] = gaps[row] / count[row] if count[row] > 0 else 0.0
-        by_id[uid[row]] = forrester_effect(1.0 + max(0.0, load_[row] / cap[i] - 1.0))
+    for row in rows:
+        person = staff[row]
+        person.load = load_[row]
+        person.gap_share = gaps[row] / count[row] if count[row] > 0 else 0.0
+        by_id[person.uid] = forrester_effect(1.0 + overload(person, service_capacity))
     for c in cust:
         quality, sat = by_id[server[c]], satisfaction[c]
         target = 0.5 + 0.25 * quality + 0.1 * focus - gap[c]

@@ -13,8 +13,8 @@ import numpy as np
 
 from sim import people
 from sim.agents import AGENT_TYPES
+from sim.compiled import kernel
 from sim.market import State
-from sim.people import quit_hazard
 from sim.staff import CODE, FEATURES, ROLES, Role
 
 if TYPE_CHECKING:
@@ -50,16 +50,15 @@ def hire(
     agents = [AGENT_TYPES[role](model) for _ in range(n)]
     staff = model.staff
     staff.add(agents, role, hired_week, skill, morale, scoring)
-    new = slice(len(staff) - n, None)  # new people count (ramping) from the day they start
-    staff.ramp[new] = people.ramp(staff, model.p, model.week)[new]
-    staff.productivity[new] = people.productivity(staff, model.p)[new]
+    # New people count (ramping) from the day they start.
+    people.ready(staff.table, model.p.packed, model.week, len(staff) - n)
 
 
 def consider_quitting(model: TruceModel) -> dict[str, int]:
     """Every person weighs quitting this week; leavers open a vacancy and hand their work over to
     colleagues of the same role who stay. Returns quits per role for the weekly record."""
     staff, p, hiring = model.staff, model.p, model.streams["hiring"]
-    leaving = model.streams["quits"].random(len(staff)) < quit_hazard(staff, p)
+    leaving = model.streams["quits"].random(len(staff)) < _quit_hazards(staff.table, p.packed)
     if not leaving.any():
         return {}
     out = {}
@@ -113,3 +112,8 @@ def fill_vacancies(model: TruceModel) -> dict[str, int]:
             hire(model, role, model.week, model.streams["hiring"], len(due))
             out[f"hires_{role.value}"] = len(due)
     return out
+
+
+@kernel
+def _quit_hazards(staff, p):
+    return np.array([people.quit_hazard(staff[r], p[0]) for r in range(staff.size)])
