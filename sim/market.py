@@ -23,7 +23,7 @@ import numpy as np
 
 from sim.compiled import kernel
 from sim.params import Params
-from sim.rng import Keyed
+from sim.rng import Keyed, keyed_uniform
 from sim.staff import FEATURES
 
 FIT_SHARPNESS = 2.0  # how strongly fit follows the profile's alignment with the market's taste
@@ -46,6 +46,10 @@ class State(IntEnum):
     OPPORTUNITY = 3
     CUSTOMER = 4
     CHURNED = 5
+
+
+#: How many states there are: an account's k-th entry into state s draws key k * _STATES + s.
+_STATES = len(State)
 
 
 class Source(IntEnum):
@@ -152,21 +156,24 @@ class Market:
 
     def _draw_entries(self) -> None:
         """Each account that entered a state with a clock draws it, keyed by (account, state, how
-        many times it entered that state): an exponential threshold of awareness hazard (unaware), a
-        geometric number of weeks until it forgets (aware), an exponential threshold of churn hazard
-        (customer)."""
+        many times it entered that state): an exponential threshold of awareness hazard (unaware) and
+        a geometric number of weeks until it forgets (aware)."""
         if not self._entered:
             return
         idx = np.concatenate([e[0] for e in self._entered])
         state = np.repeat([e[1] for e in self._entered], [e[0].size for e in self._entered])
         episode = np.concatenate([e[2] for e in self._entered])
         self._entered = []
-        u = self.keyed["clock"].uniform(episode * len(State) + state, idx)
-        mine = state == State.UNAWARE
-        self.wake[idx[mine]] = self.awareness_hazard - np.log(u[mine])
-        mine = state == State.AWARE
-        weeks = np.ceil(np.log(u[mine]) / np.log1p(-FORGET_WEEKLY)).astype(np.int64)
-        self.forget_at[idx[mine]] = self.since[idx[mine]] + weeks
+        _clocks(
+            idx,
+            state,
+            episode,
+            np.uint64(self.keyed["clock"].key),
+            self.awareness_hazard,
+            self.since,
+            self.wake,
+            self.forget_at,
+        )
 
     def spread_awareness(self, week: int, p: Params, advocates: int, detractors: int) -> None:
         """Unaware accounts learn of us from brand, from outside (Bass p) and from word of mouth; aware
@@ -197,9 +204,15 @@ class Market:
 
         Churn is the only way out of the customer state, so the customer list is kept here."""
         cust = self.customers
-        hazard = p.churn_annual / 52 * np.exp(p.churn_sensitivity * (SAT_REFERENCE - self.satisfaction[cust]))
-        hazard[self.referred[cust]] *= REFERRED_HAZARD
-        leave = self.keyed["leave"].uniform(week, cust) < hazard
+        leave = _leave(
+            cust,
+            self.satisfaction,
+            self.referred,
+            np.uint64(self.keyed["leave"].key),
+            week,
+            p.churn_annual / 52,
+            p.churn_sensitivity,
+        )
         lost = cust[leave]
         self.customers = cust[~leave]
         self.move(lost, State.CHURNED, week)
@@ -264,6 +277,32 @@ def market_move(state, since, episodes, idx, new, week):
             episodes[new, a] += 1
             episode[i] = episodes[new, a]
     return episode
+
+
+@kernel
+def _clocks(idx, state, episode, key, awareness_hazard, since, wake, forget_at):
+    """Each account's clock for the state it entered, from its keyed uniform: the awareness hazard at
+    which an unaware account notices us, the week an aware one forgets us."""
+    u = keyed_uniform(key, episode * _STATES + state, idx)
+    for i, a in enumerate(idx):
+        if state[i] == State.UNAWARE:
+            wake[a] = awareness_hazard - np.log(u[i])
+        elif state[i] == State.AWARE:
+            forget_at[a] = since[a] + np.int64(np.ceil(np.log(u[i]) / np.log1p(-FORGET_WEEKLY)))
+
+
+@kernel
+def _leave(cust, satisfaction, referred, key, week, base, sensitivity):
+    """Which customers leave this week: a weekly hazard rising as satisfaction falls, lower for
+    referred customers, met by each customer's keyed uniform for (week, account)."""
+    leave = np.empty(cust.size, dtype=np.bool_)
+    u = keyed_uniform(key, np.array([week]), cust)
+    for i, c in enumerate(cust):
+        hazard = base * np.exp(sensitivity * (SAT_REFERENCE - satisfaction[c]))
+        if referred[c]:
+            hazard *= REFERRED_HAZARD
+        leave[i] = u[i] < hazard
+    return leave
 
 
 @kernel

@@ -15,12 +15,14 @@ import numpy as np
 from sim.compiled import kernel
 from sim.market import FIT_SHARPNESS, Source, State
 from sim.people import WORK_HOURS
+from sim.staff import CODE, Role
+
+MARKETING = CODE[Role.MARKETING]
 
 if TYPE_CHECKING:
     from sim.model import TruceModel
     from sim.organisation import Organisation
     from sim.params import Params
-    from sim.staff import Staff
 
 LEARNING_RATE = 0.05  # step of the online logistic update per reported lead outcome
 SCORING_NOISE = 0.6  # a marketer's scores are noisy even with a perfect model
@@ -115,12 +117,20 @@ def learn(scoring, rows, profile, accounts, outcomes) -> None:
             scoring[rows[i], f] += step[i, f]
 
 
-def accuracy(staff: Staff, rows: np.ndarray, taste: np.ndarray) -> np.ndarray:
-    """Cosine between each marketer's scoring direction and the market's true taste, floored at 0."""
-    scoring = staff.scoring[rows]
-    norm = np.sqrt((scoring * scoring).sum(axis=1))
-    cos = np.divide(scoring @ taste, norm, out=np.zeros(rows.size), where=norm > 0)
-    return np.maximum(0.0, cos)
+@kernel
+def accuracy(staff, scoring, taste) -> float:
+    """Marketers' mean cosine between their scoring direction and the market's true taste, each
+    floored at 0 (0 without marketers)."""
+    total, n = 0.0, 0
+    for r in range(staff.size):
+        if staff[r].role == MARKETING:
+            dot = norm = 0.0
+            for f in range(taste.size):
+                dot += scoring[r, f] * taste[f]
+                norm += scoring[r, f] * scoring[r, f]
+            total += max(0.0, dot / np.sqrt(norm)) if norm > 0 else 0.0
+            n += 1
+    return total / n if n else 0.0
 
 
 @kernel

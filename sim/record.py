@@ -14,8 +14,11 @@ import mesa
 import numpy as np
 
 from sim import alignment, marketing
+from sim.compiled import kernel
 from sim.market import State
 from sim.staff import CODE, ROLES, Role
+
+SALES = CODE[Role.SALES]
 
 if TYPE_CHECKING:
     from sim.model import TruceModel
@@ -62,13 +65,11 @@ def week_record(model: TruceModel, tally: Tally, quality_by_id: np.ndarray) -> d
     week = model.week
     counts = market.counts()
     cust = market.customers
-    value = market.value[cust]
-    revenue = float(value.sum(dtype=np.float64)) / 52
-    revenue_new = float(value[market.since[cust] > week - 52].sum(dtype=np.float64)) / 52
-    # Per-role sums of the people's state, one pass each.
-    heads = np.bincount(staff.role, minlength=len(ROLES)).tolist()
-    morale = np.bincount(staff.role, weights=staff.morale, minlength=len(ROLES)).tolist()
-    trust = np.bincount(staff.role, weights=staff.trust, minlength=len(ROLES)).tolist()
+    revenue, revenue_new, satisfaction, quality = _book(
+        cust, market.value, market.since, market.satisfaction, market.server, quality_by_id, week
+    )
+    heads, morale, trust, ramp, training = _people(staff.table, len(ROLES))
+    heads, morale, trust = heads.tolist(), morale.tolist(), trust.tolist()
     mkt, sales = CODE[Role.MARKETING], CODE[Role.SALES]
     headcount = len(staff)
     salary = p.salary_week
@@ -88,9 +89,7 @@ def week_record(model: TruceModel, tally: Tally, quality_by_id: np.ndarray) -> d
         + p.commission_rate * tally["bookings"]
         + hires * p.hire_cost
     )
-    reps = staff.role == sales
-    accuracy = marketing.accuracy(staff, staff.rows(Role.MARKETING), market.taste)
-    accuracy = float(accuracy.sum()) / accuracy.size if accuracy.size else 0.0
+    accuracy = marketing.accuracy(staff.table, staff.scoring, market.taste)
     previous = model.datacollector.model_vars["cumulative_revenue"]
     accepted, leaked = int(tally["leads_accepted"]), int(tally["leads_leaked"])
     won, lost = int(tally["deals_won"]), int(tally["deals_lost"])
@@ -115,7 +114,7 @@ def week_record(model: TruceModel, tally: Tally, quality_by_id: np.ndarray) -> d
         "win_rate": _ratio(won, won + lost),
         "customers": counts[State.CUSTOMER],
         "churned": int(tally["churned"]),
-        "satisfaction": _ratio(market.satisfaction[cust].sum(), n_cust),
+        "satisfaction": _ratio(satisfaction, n_cust),
         "referrals": int(tally["referrals"]),
     }
     for code, role, headcount_, hires_, quits_, vacancies_, morale_ in _ROLES:
@@ -144,14 +143,44 @@ def week_record(model: TruceModel, tally: Tally, quality_by_id: np.ndarray) -> d
         "sla_met": int(tally["sla_met"]),
         "rep_quarters": int(tally["rep_quarters"]),
         "rep_quarters_at_quota": int(tally["rep_quarters_at_quota"]),
-        "sales_capacity_fte": float(staff.ramp[reps].sum()),
-        "service_quality": _ratio(quality_by_id[market.server[cust]].sum(), n_cust),
+        "sales_capacity_fte": ramp,
+        "service_quality": _ratio(quality, n_cust),
         "brand": market.brand,
         "message_consistency": org.consistency,
-        "training_gain": _ratio(staff.training_gain[reps].sum(), heads[sales]),
+        "training_gain": _ratio(training, heads[sales]),
     }
     for state, column in _STATES:
         out[column] = counts[state]
     # Meeting time is paid within salaries; it is shown here as what coordination takes from work.
     out["coordination_cost"] = coordination + managers + org.meeting_held * headcount / 40 * salary
     return out
+
+
+@kernel
+def _book(cust, value, since, satisfaction, server, quality_by_id, week):
+    """Over the customer book: annual revenue, the part from customers won in the last year, and the
+    sums of satisfaction and of the service quality each customer gets."""
+    revenue = revenue_new = sat = quality = 0.0
+    for c in cust:
+        revenue += value[c]
+        if since[c] > week - 52:
+            revenue_new += value[c]
+        sat += satisfaction[c]
+        quality += quality_by_id[server[c]]
+    return revenue / 52, revenue_new / 52, sat, quality
+
+
+@kernel
+def _people(staff, roles):
+    """Per role: headcount and the sums of morale and trust; the salespeople's ramped capacity (in
+    full-time equivalents) and training."""
+    heads, morale, trust = np.zeros(roles, np.int64), np.zeros(roles), np.zeros(roles)
+    ramp = training = 0.0
+    for person in staff:
+        heads[person.role] += 1
+        morale[person.role] += person.morale
+        trust[person.role] += person.trust
+        if person.role == SALES:
+            ramp += person.ramp
+            training += person.training_gain
+    return heads, morale, trust, ramp, training

@@ -56,7 +56,7 @@ def _bits(key: np.uint64, week: np.uint64, account: np.uint64) -> np.uint64:
 
 
 @kernel
-def _uniform(key, weeks, ids):
+def keyed_uniform(key, weeks, ids):
     out = np.empty(ids.size)
     for i in range(ids.size):
         z = _bits(np.uint64(key), np.uint64(weeks[i % weeks.size]), np.uint64(ids[i]))
@@ -65,7 +65,7 @@ def _uniform(key, weeks, ids):
 
 
 @kernel
-def _uniform3(key, week, ids):
+def keyed_uniform3(key, week, ids):
     out = np.empty((3, ids.size))
     for i in range(ids.size):
         z = _bits(np.uint64(key), np.uint64(week), np.uint64(ids[i]))
@@ -84,12 +84,12 @@ class Keyed:
         """One uniform in (0, 1) per id (53 bits, never exactly 0, so its logarithm is finite), for
         one `week` for all ids or one week per id."""
         weeks = np.asarray(week, dtype=np.int64).reshape(-1)
-        return _uniform(np.uint64(self.key), weeks, ids)
+        return keyed_uniform(np.uint64(self.key), weeks, ids)
 
     def uniform3(self, week: int, ids: np.ndarray) -> np.ndarray:
         """Three independent uniforms in (0, 1) per id (rows 0-2), 21 bits each, from one 64-bit draw:
         a deal's three decisions in a week cost one hash."""
-        return _uniform3(np.uint64(self.key), week, ids)
+        return keyed_uniform3(np.uint64(self.key), week, ids)
 
 
 def seed_sequence(rng: int | np.random.SeedSequence | None) -> np.random.SeedSequence:

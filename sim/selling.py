@@ -16,7 +16,7 @@ import numpy as np
 from sim import sales
 from sim.compiled import kernel
 from sim.market import FIT_SHARPNESS, Source, State, fit_log_odds, forrester_effect, market_move, sigmoid
-from sim.rng import _uniform3
+from sim.rng import keyed_uniform3
 from sim.staff import Role
 
 if TYPE_CHECKING:
@@ -275,7 +275,7 @@ def _decide(state, owner, p_win, row_of, staff, p, key, week, company_quota, cha
     (week, account), so a deal meets the same luck in every design."""
     p = p[0]
     opps = np.array([a for a in range(state.size) if state[a] == State.OPPORTUNITY and row_of[owner[a]] >= 0])
-    u = _uniform3(key, week, opps)
+    u = keyed_uniform3(key, week, opps)
     due = u[0] < chance
     opps, u_promise, u_win = opps[due], u[1, due], u[2, due]
     rows = row_of[owner[opps]]

@@ -103,9 +103,7 @@ def _backlog(cust, server, since, week):
 
 
 @kernel
-def _serve(
-    cust, server, since, week, gap, satisfaction, row_of, staff, rows, service_capacity, focus, by_id
-):
+def _serve(cust, server, since, week, gap, satisfaction, row_of, staff, rows, service_capacity, focus, by_id):
     """Agents' load and share of customers with an open promise gap; the quality each delivers
     (Forrester's effect of its own backlog); and each customer's satisfaction moving toward what
     it gets against what it was promised (Oliver's disconfirmation). The gap left by an
