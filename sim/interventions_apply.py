@@ -8,7 +8,7 @@ import numpy as np
 
 from sim.contract import lever_changes
 from sim.interventions import Intervention
-from sim.market import Source, State
+from sim.market import State
 from sim.params import spec
 from sim.staff import Role
 from sim.workforce import hire
@@ -47,7 +47,7 @@ def _buy_leads(model: TruceModel, iv: Intervention) -> dict[str, int]:
     rank = quality * market.fit(cand) + (1 - quality) * rng.random(cand.size)
     chosen = cand[np.argsort(-rank, kind="stable")[:n]]
     market.move(chosen, State.LEAD, model.week)
-    model.queue.add(chosen, -1, np.full(n, quality), model.week, Source.BOUGHT)
+    model.queue.add(chosen, -1, np.full(n, quality), model.week)
     return {"leads_bought": n}
 
 

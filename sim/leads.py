@@ -1,7 +1,7 @@
 """The hand-off queue: marketing leads waiting for a salesperson, and what happens to them.
 
-Leads are parallel numpy arrays (account, marketer id, score, week created, source); every lead leaves
-the queue exactly once, accepted or leaked. First-contact delay is drawn in hours and discounted with
+Leads are rows of a numpy structured array (account, marketer id, score, week created); every lead
+leaves the queue exactly once, accepted or leaked. First-contact delay is drawn in hours and discounted with
 the response-time curve of Oldroyd, McElheran & Elkington (2011).
 """
 
@@ -24,7 +24,6 @@ HOURS_PER_WEEK = 168.0
 # Qualification odds relative to contact within the hour: 1/7 an hour later, 1/60 at a day (HBR 2011).
 _CURVE_HOURS = np.log([1.0, 2.0, 24.0])
 _CURVE_LOG_ODDS = np.log([1.0, 1 / 7, 1 / 60])
-_FIELDS = ("account", "marketer", "score", "created", "source")
 
 
 @kernel
@@ -39,30 +38,24 @@ def response_log_odds(hours: np.ndarray, strength: float, shelf_life_weeks: floa
     return strength * curve - stale
 
 
+#: A queued lead: the account, the marketer who passed it (id; -1 for a bought lead), its score, the
+#: week it was passed.
+LEAD = np.dtype([("account", np.int64), ("marketer", np.int64), ("score", np.float64), ("created", np.int64)])
+
+
 class LeadQueue:
-    """Marketing (and bought) leads waiting to be taken by sales."""
+    """Marketing (and bought) leads waiting to be taken by sales, oldest first."""
 
     def __init__(self) -> None:
-        self.account = np.empty(0, dtype=np.int64)
-        self.marketer = np.empty(0, dtype=np.int64)  # id; -1 for bought leads
-        self.score = np.empty(0)
-        self.created = np.empty(0, dtype=np.int64)
-        self.source = np.empty(0, dtype=np.int8)
+        self.leads = np.zeros(0, dtype=LEAD)
 
     def __len__(self) -> int:
-        return self.account.size
+        return self.leads.size
 
-    def add(
-        self, account: np.ndarray, marketer: np.ndarray | int, score: np.ndarray, week: int, source: Source
-    ):
-        n = account.size
-        new = (account, np.broadcast_to(marketer, n), score, np.full(n, week), np.full(n, source))
-        for name, values in zip(_FIELDS, new, strict=True):
-            setattr(self, name, np.concatenate([getattr(self, name), values]))
-
-    def keep(self, mask: np.ndarray) -> None:
-        for name in _FIELDS:
-            setattr(self, name, getattr(self, name)[mask])
+    def add(self, account: np.ndarray, marketer: np.ndarray | int, score: np.ndarray, week: int) -> None:
+        new = np.empty(account.size, dtype=LEAD)
+        new["account"], new["marketer"], new["score"], new["created"] = account, marketer, score, week
+        self.leads = np.concatenate([self.leads, new])
 
 
 def run_handoff(model: TruceModel, reps: np.ndarray) -> dict[str, float]:
@@ -75,18 +68,18 @@ def run_handoff(model: TruceModel, reps: np.ndarray) -> dict[str, float]:
     """
     p, market, queue, week, staff = model.p, model.market, model.queue, model.week, model.staff
     out: dict[str, float] = {}
-    age = week - queue.created
+    leads = queue.leads
+    age = week - leads["created"]
     leak = age >= p.lead_queue_limit_weeks
-    n_leak = int(leak.sum())
-    if n_leak:
-        market.move(queue.account[leak], State.AWARE, week)
-        mine = queue.marketer[leak]
-        mine = mine[mine >= 0]  # bought leads have no marketer
-        out |= {"leads_leaked": n_leak, "leads_leaked_bought": n_leak - mine.size, "leaked_from": mine}
+    if leak.any():
+        gone = leads[leak]
+        market.move(gone["account"], State.AWARE, week)
+        mine = gone["marketer"][gone["marketer"] >= 0]  # bought leads have no marketer
+        out |= {"leads_leaked": gone.size, "leads_leaked_bought": gone.size - mine.size, "leaked_from": mine}
         out["wait_weeks_sum"] = float(age[leak].sum())
         model.handoffs.append((mine, None))
-        queue.keep(~leak)
-    n = len(queue)
+        queue.leads = leads = leads[~leak]
+    n = leads.size
     if not n or not reps.size:
         return out
     h = model.streams["handoff"]
@@ -97,7 +90,7 @@ def run_handoff(model: TruceModel, reps: np.ndarray) -> dict[str, float]:
         pick,
         want,
         reps,
-        queue.score,
+        leads["score"],
         carry,
         staff.open,
         staff.trust,
@@ -110,8 +103,8 @@ def run_handoff(model: TruceModel, reps: np.ndarray) -> dict[str, float]:
     )
     if not take.size:
         return out
-    accounts, marketer = queue.account[take], queue.marketer[take]
-    waited = week - queue.created[take]
+    taken = leads[take]
+    accounts, marketer, waited = taken["account"], taken["marketer"], week - taken["created"]
     # The draws: hours to first contact (exponential around the person's own mean; the SLA caps it
     # when met), then whether the contact qualifies the lead.
     r, sla = model.streams["response"], p.lead_sla_hours
@@ -171,9 +164,7 @@ def run_handoff(model: TruceModel, reps: np.ndarray) -> dict[str, float]:
         feedback_reports=reported,
     )
     model.handoffs.append((marketer[ours], staff.uid[who[ours]]))
-    keep = np.ones(n, dtype=bool)
-    keep[take] = False
-    queue.keep(keep)
+    queue.leads = np.delete(leads, take)
     return out
 
 

@@ -236,11 +236,11 @@ class Market:
 
     def indices(self, state: State) -> np.ndarray:
         """Indices of the accounts in `state`, ascending."""
-        return _between(self.state, state.value, state.value)
+        return (self.state == state.value).nonzero()[0]
 
     def prospects(self) -> np.ndarray:
         """Indices of the accounts not yet in any sales process (unaware or aware), ascending."""
-        return _between(self.state, State.UNAWARE.value, State.AWARE.value)
+        return (self.state <= State.AWARE.value).nonzero()[0]
 
     def word_of_mouth(self, cust: np.ndarray) -> tuple[int, int]:
         """Advocates and detractors: satisfied customers, and dissatisfied or recently churned ones."""
@@ -310,20 +310,6 @@ def _count(state, states):
     out = np.zeros(states, dtype=np.int64)
     for s in state:
         out[s] += 1
-    return out
-
-
-@kernel
-def _between(state, lo, hi):
-    n = 0
-    for s in state:
-        n += lo <= s <= hi
-    out = np.empty(n, dtype=np.int64)
-    n = 0
-    for i, s in enumerate(state):
-        if lo <= s <= hi:
-            out[n] = i
-            n += 1
     return out
 
 

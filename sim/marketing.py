@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from sim.compiled import kernel
-from sim.market import FIT_SHARPNESS, Source, State
+from sim.market import FIT_SHARPNESS, State
 from sim.people import WORK_HOURS
 from sim.staff import CODE, Role
 
@@ -51,14 +51,13 @@ def run_campaigns(model: TruceModel, rows: np.ndarray) -> int:
     p, market, staff, rng = model.p, model.market, model.staff, model.streams["leads"]
     share = brand_share(p, model.org)
     budget = budget_factor(p, rows.size)
-    productivity = staff.productivity[rows]
-    target = min(1.0, 1.5 * share * float(productivity.sum()) / p.marketers) * budget
-    market.update_brand(min(1.0, target), p.brand_decay)
     weight = p.marketing_revenue_weight
     demand = (1 - p.marketing_existing_focus) * (1 - share)
-    time = 1 - staff.meeting_hours[rows] / WORK_HOURS
-    rate = p.leads_per_marketer_week * demand / 0.5 * budget * (1.3 - 0.6 * weight) * time
-    wanted = rng.poisson(rate * productivity)
+    per_week = p.leads_per_marketer_week * demand / 0.5 * budget * (1.3 - 0.6 * weight)
+    rate, output = _rates(staff.table, rows, per_week)
+    target = min(1.0, 1.5 * share * output / p.marketers) * budget
+    market.update_brand(min(1.0, target), p.brand_decay)
+    wanted = rng.poisson(rate)
     pools = np.ceil(wanted / (1.0 - 0.6 * weight)).astype(np.int64)
     aware = market.indices(State.AWARE)
     total = int(pools.sum())
@@ -73,8 +72,20 @@ def run_campaigns(model: TruceModel, rows: np.ndarray) -> int:
         candidates, pools, wanted, rows, market.profile, staff.scoring, noise
     )
     market.move(chosen, State.LEAD, model.week)
-    model.queue.add(chosen, staff.uid[owner], scores, model.week, Source.MARKETING)
+    model.queue.add(chosen, staff.uid[owner], scores, model.week)
     return int(chosen.size)
+
+
+@kernel
+def _rates(staff, rows, per_week):
+    """Each marketer's expected leads this week (`per_week` for a full-time, average marketer; less
+    for time in meetings and lower productivity), and the marketers' summed productivity."""
+    rate, output = np.empty(rows.size), 0.0
+    for i, r in enumerate(rows):
+        person = staff[r]
+        rate[i] = per_week * (1 - person.meeting_hours / WORK_HOURS) * person.productivity
+        output += person.productivity
+    return rate, output
 
 
 @kernel

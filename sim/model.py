@@ -17,7 +17,7 @@ from sim.errors import InputError
 from sim.feedback import FeedbackChannel
 from sim.interventions import Intervention
 from sim.leads import LeadQueue, run_handoff
-from sim.market import Market, Source, State
+from sim.market import Market, State
 from sim.metrics import COLUMNS
 from sim.organisation import Organisation
 from sim.record import Tally, WeeklyCollector, week_record
@@ -116,7 +116,7 @@ class TruceModel(mesa.Model):
         leads = best[n_opp : n_opp + n_leads]
         market.move(leads, State.LEAD, 0)
         owners = staff.uid[marketers[np.arange(n_leads) % marketers.size]]
-        self.queue.add(leads, owners, rng.normal(size=n_leads), 0, Source.MARKETING)
+        self.queue.add(leads, owners, rng.normal(size=n_leads), 0)
 
     # ------------------------------------------------------------------ people, as Mesa agents
     def _agents_of(self, role: Role) -> list[Employee]:
