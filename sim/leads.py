@@ -126,10 +126,9 @@ def run_handoff(model: TruceModel, reps: np.ndarray) -> dict[str, float]:
         p.lead_shelf_life_weeks,
         math.log(p.qualification_odds),
     )
-    ours = marketer >= 0
     # Lost leads return to the aware pool, each reported on or not; qualified ones become deals.
     report_u = model.streams["feedback"].random(take.size - int(qualified.sum()))
-    lost, episode, sent, reported = _settle(
+    lost, episode, sent, counts = _settle(
         accounts,
         who,
         marketer,
@@ -152,19 +151,22 @@ def run_handoff(model: TruceModel, reps: np.ndarray) -> dict[str, float]:
     )
     market.moved(lost, State.AWARE, week, episode)
     model.feedback.post(week + p.feedback_delay_weeks, marketer[sent], accounts[sent], qualified[sent])
+    ours = marketer >= 0
     out.update(
         leads_accepted=take.size,
-        leads_qualified=int(qualified.sum()),
+        leads_qualified=counts[0],
+        opportunities_created_marketing=counts[1],
+        feedback_resolved=counts[2],
+        feedback_reports=counts[3],
         sla_met=int((hours <= p.lead_sla_hours).sum()) if p.lead_sla_hours else 0,
         wait_weeks_sum=out.get("wait_weeks_sum", 0.0) + float(waited.sum()),
         response_hours_sum=float(hours.sum()),
-        opportunities_created_marketing=int((qualified & ours).sum()),
         accepted_from=marketer[ours],
-        feedback_resolved=lost.size - int(np.count_nonzero(marketer[~qualified] < 0)),
-        feedback_reports=reported,
     )
     model.handoffs.append((marketer[ours], staff.uid[who[ours]]))
-    queue.leads = np.delete(leads, take)
+    keep = np.ones(n, dtype=bool)
+    keep[take] = False
+    queue.leads = leads[keep]
     return out
 
 
@@ -193,11 +195,13 @@ def _settle(
     """The contacted leads' outcomes land: each salesperson learns from marketing's leads; a lost
     lead returns to the aware pool and is reported back with the salesperson's own probability; a
     qualified one becomes an opportunity, its win chance lowered by the weeks it went stale.
-    Returns the lost accounts, their aware-episode counts, which leads were reported, and how many."""
+    Returns the lost accounts, their aware-episode counts, which leads were reported, and the counts
+    of leads qualified, of marketing's leads qualified, of marketing's leads lost and of reports."""
     p = p[0]
     lost = accounts[~qualified]
     episode = market_move(state, since, episodes, lost, State.AWARE, week)
     sent = np.zeros(accounts.size, dtype=np.bool_)
+    qualified_, ours_qualified, ours_lost = 0, 0, 0
     j = 0
     for i in range(accounts.size):
         row = who[i]
@@ -231,7 +235,10 @@ def _settle(
             sent[i] = marketer[i] >= 0 and report_u[j] < prob
             staff[row].reports += sent[i]
             j += 1
-    return lost, episode, sent, sent.sum()
+            ours_lost += marketer[i] >= 0
+        qualified_ += qualified[i]
+        ours_qualified += qualified[i] and marketer[i] >= 0
+    return lost, episode, sent, (qualified_, ours_qualified, ours_lost, sent.sum())
 
 
 @kernel

@@ -213,7 +213,7 @@ def close_deals(model: TruceModel, reps: np.ndarray, delivery_ratio: float) -> d
     if not reps.size:
         return {}
     opps, rows, promise, won = _decide(
-        market.state,
+        market.indices(State.OPPORTUNITY),
         market.owner,
         market.p_win,
         staff.row_of,
@@ -268,13 +268,13 @@ def close_deals(model: TruceModel, reps: np.ndarray, delivery_ratio: float) -> d
 
 
 @kernel
-def _decide(state, owner, p_win, row_of, staff, p, key, week, company_quota, chance, log_delay_effect):
-    """The opportunities (with an owner still on staff) that reach a decision this week, in account
-    order, with their owners' rows, whether the seller over-promised (more likely when behind quota
-    late in the quarter) and whether the deal was won. Each deal's three uniforms are keyed by
+def _decide(opps, owner, p_win, row_of, staff, p, key, week, company_quota, chance, log_delay_effect):
+    """Of the opportunities `opps`, those (with an owner still on staff) that reach a decision this
+    week, in account order, with their owners' rows, whether the seller over-promised (more likely
+    when behind quota late in the quarter) and whether the deal was won. Each deal's three uniforms are keyed by
     (week, account), so a deal meets the same luck in every design."""
     p = p[0]
-    opps = np.array([a for a in range(state.size) if state[a] == State.OPPORTUNITY and row_of[owner[a]] >= 0])
+    opps = opps[row_of[owner[opps]] >= 0]
     u = keyed_uniform3(key, week, opps)
     due = u[0] < chance
     opps, u_promise, u_win = opps[due], u[1, due], u[2, due]
