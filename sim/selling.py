@@ -271,8 +271,8 @@ def close_deals(model: TruceModel, reps: np.ndarray, delivery_ratio: float) -> d
 def _decide(opps, owner, p_win, row_of, staff, p, key, week, company_quota, chance, log_delay_effect):
     """Of the opportunities `opps`, those (with an owner still on staff) that reach a decision this
     week, in account order, with their owners' rows, whether the seller over-promised (more likely
-    when behind quota late in the quarter) and whether the deal was won. Each deal's three uniforms are keyed by
-    (week, account), so a deal meets the same luck in every design."""
+    when behind quota late in the quarter) and whether the deal was won. Each deal's three uniforms
+    are keyed by (week, account), so a deal meets the same luck in every design."""
     p = p[0]
     opps = opps[row_of[owner[opps]] >= 0]
     u = keyed_uniform3(key, week, opps)
