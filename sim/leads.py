@@ -16,6 +16,7 @@ from sim import sales
 from sim.compiled import kernel
 from sim.market import Source, State, fit_log_odds, market_move, sigmoid
 from sim.selling import context, open_deal
+from sim.staff import append
 
 if TYPE_CHECKING:
     from sim.model import TruceModel
@@ -55,7 +56,7 @@ class LeadQueue:
     def add(self, account: np.ndarray, marketer: np.ndarray | int, score: np.ndarray, week: int) -> None:
         new = np.empty(account.size, dtype=LEAD)
         new["account"], new["marketer"], new["score"], new["created"] = account, marketer, score, week
-        self.leads = np.concatenate([self.leads, new])
+        self.leads = append(self.leads, new)
 
 
 def run_handoff(model: TruceModel, reps: np.ndarray) -> dict[str, float]:
@@ -128,7 +129,7 @@ def run_handoff(model: TruceModel, reps: np.ndarray) -> dict[str, float]:
     )
     # Lost leads return to the aware pool, each reported on or not; qualified ones become deals.
     report_u = model.streams["feedback"].random(take.size - int(qualified.sum()))
-    lost, episode, sent, counts = _settle(
+    lost, clock, sent, counts = _settle(
         accounts,
         who,
         marketer,
@@ -149,7 +150,7 @@ def run_handoff(model: TruceModel, reps: np.ndarray) -> dict[str, float]:
         market.taste,
         staff.table,
     )
-    market.moved(lost, State.AWARE, week, episode)
+    market.moved(lost, State.AWARE, week, clock)
     model.feedback.post(week + p.feedback_delay_weeks, marketer[sent], accounts[sent], qualified[sent])
     ours = marketer >= 0
     out.update(
@@ -195,11 +196,11 @@ def _settle(
     """The contacted leads' outcomes land: each salesperson learns from marketing's leads; a lost
     lead returns to the aware pool and is reported back with the salesperson's own probability; a
     qualified one becomes an opportunity, its win chance lowered by the weeks it went stale.
-    Returns the lost accounts, their aware-episode counts, which leads were reported, and the counts
+    Returns the lost accounts, the keys of their aware clocks, which leads were reported, and the counts
     of leads qualified, of marketing's leads qualified, of marketing's leads lost and of reports."""
     p = p[0]
     lost = accounts[~qualified]
-    episode = market_move(state, since, episodes, lost, State.AWARE, week)
+    clock = market_move(state, since, episodes, lost, State.AWARE, week)
     sent = np.zeros(accounts.size, dtype=np.bool_)
     qualified_, ours_qualified, ours_lost = 0, 0, 0
     j = 0
@@ -238,7 +239,7 @@ def _settle(
             ours_lost += marketer[i] >= 0
         qualified_ += qualified[i]
         ours_qualified += qualified[i] and marketer[i] >= 0
-    return lost, episode, sent, (qualified_, ours_qualified, ours_lost, sent.sum())
+    return lost, clock, sent, (qualified_, ours_qualified, ours_lost, sent.sum())
 
 
 @kernel

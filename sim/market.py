@@ -119,7 +119,7 @@ class Market:
         # Times each account has entered each state with a clock: its k-th stay in a state meets the
         # k-th draw, whenever that stay begins (so histories that drift apart in time stay paired).
         self.episodes = np.zeros((len(State), n), dtype=np.int64)
-        self._entered: list[tuple[np.ndarray, int, np.ndarray]] = []  # (accounts, state, episode)
+        self._entered: list[tuple[np.ndarray, np.ndarray]] = []  # (accounts, their clocks' keys)
         self._churned: deque[tuple[int, np.ndarray]] = deque()  # (week, accounts), oldest first
         self.churned = 0  # accounts in the churned state (all of them are in `_churned`)
         self.customers = np.empty(0, dtype=np.int64)  # the current customers, in the order they came
@@ -143,16 +143,16 @@ class Market:
             idx, state, week, market_move(self.state, self.since, self.episodes, idx, int(state), week)
         )
 
-    def moved(self, idx: np.ndarray, state: State, week: int, episode: np.ndarray) -> None:
+    def moved(self, idx: np.ndarray, state: State, week: int, clock: np.ndarray) -> None:
         """The rest of `move`, for accounts a compiled mechanism moved itself with `market_move`
-        (which returned their `episode` counts)."""
+        (which returned the keys of their clocks)."""
         if state == State.CUSTOMER:
             self.customers = np.concatenate([self.customers, idx])
         if state == State.CHURNED:
             self._churned.append((week, idx))
             self.churned += idx.size
         elif state <= State.AWARE:
-            self._entered.append((idx, state.value, episode))
+            self._entered.append((idx, clock))
 
     def _draw_entries(self) -> None:
         """Each account that entered a state with a clock draws it, keyed by (account, state, how
@@ -161,13 +161,11 @@ class Market:
         if not self._entered:
             return
         idx = np.concatenate([e[0] for e in self._entered])
-        state = np.repeat([e[1] for e in self._entered], [e[0].size for e in self._entered])
-        episode = np.concatenate([e[2] for e in self._entered])
+        clock = np.concatenate([e[1] for e in self._entered])
         self._entered = []
         _clocks(
             idx,
-            state,
-            episode,
+            clock,
             np.uint64(self.keyed["clock"].key),
             self.awareness_hazard,
             self.since,
@@ -266,28 +264,28 @@ def _unit(v: np.ndarray) -> np.ndarray:
 
 @kernel
 def market_move(state, since, episodes, idx, new, week):
-    """Accounts `idx` enter state `new` in `week`; for a state with a clock, returns each account's
-    count of entries into it (this one included)."""
+    """Accounts `idx` enter state `new` in `week`. For a state with a clock, returns the key of each
+    account's draw for it: which state, and how many times the account has entered it."""
     clocked = new <= State.AWARE
-    episode = np.empty(idx.size if clocked else 0, dtype=np.int64)
+    clock = np.empty(idx.size if clocked else 0, dtype=np.int64)
     for i, a in enumerate(idx):
         state[a] = new
         since[a] = week
         if clocked:
             episodes[new, a] += 1
-            episode[i] = episodes[new, a]
-    return episode
+            clock[i] = episodes[new, a] * _STATES + new
+    return clock
 
 
 @kernel
-def _clocks(idx, state, episode, key, awareness_hazard, since, wake, forget_at):
+def _clocks(idx, clock, key, awareness_hazard, since, wake, forget_at):
     """Each account's clock for the state it entered, from its keyed uniform: the awareness hazard at
     which an unaware account notices us, the week an aware one forgets us."""
-    u = keyed_uniform(key, episode * _STATES + state, idx)
+    u = keyed_uniform(key, clock, idx)
     for i, a in enumerate(idx):
-        if state[i] == State.UNAWARE:
+        if clock[i] % _STATES == State.UNAWARE:
             wake[a] = awareness_hazard - np.log(u[i])
-        elif state[i] == State.AWARE:
+        else:
             forget_at[a] = since[a] + np.int64(np.ceil(np.log(u[i]) / np.log1p(-FORGET_WEEKLY)))
 
 

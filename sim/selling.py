@@ -232,7 +232,7 @@ def close_deals(model: TruceModel, reps: np.ndarray, delivery_ratio: float) -> d
     picks = model.streams["service"].integers(0, servers.size, size=wins.size) if servers.size else won[:0]
     mkt = market.source[opps] == Source.MARKETING
     report_u = model.streams["feedback"].random(int(mkt.sum()))
-    episode, bookings, sent = _settle(
+    clock, bookings, sent = _settle(
         opps,
         rows,
         promise,
@@ -254,8 +254,8 @@ def close_deals(model: TruceModel, reps: np.ndarray, delivery_ratio: float) -> d
         market.owner,
         staff.table,
     )
-    market.moved(lost, State.AWARE, week, episode)
-    market.moved(wins, State.CUSTOMER, week, episode[:0])
+    market.moved(lost, State.AWARE, week, clock)
+    market.moved(wins, State.CUSTOMER, week, clock[:0])
     model.feedback.post(week + p.feedback_delay_weeks, market.marketer[opps[sent]], opps[sent], won[sent])
     return {
         "deals_won": int(wins.size),
@@ -318,9 +318,9 @@ def _settle(
     """Decided deals land: the seller's pipeline shrinks and a win books its value (referred customers
     are worth more); losses return to the aware pool, wins become customers with a service agent and
     the promise gap an over-promise left; the seller reports marketing's leads back with its own
-    probability. Returns the lost accounts' aware-episode counts, the bookings and which were reported."""
+    probability. Returns the keys of the lost accounts. aware clocks, the bookings and which were reported."""
     p = p[0]
-    episode = market_move(state, since, episodes, opps[~won], State.AWARE, week)
+    clock = market_move(state, since, episodes, opps[~won], State.AWARE, week)
     bookings = 0.0
     sent = np.zeros(opps.size, dtype=np.bool_)
     w, j = 0, 0
@@ -350,4 +350,4 @@ def _settle(
             row.reports += sent[i]
             j += 1
         owner[a] = -1
-    return episode, bookings, sent
+    return clock, bookings, sent

@@ -87,7 +87,7 @@ def _hand_over(model: TruceModel, role: Role, leavers: np.ndarray, stay: np.ndar
     field_ = {Role.SALES: market.owner, Role.SERVICE: market.server}.get(role)
     if field_ is None:
         return
-    mine = np.isin(field_, leavers).nonzero()[0]
+    mine = _held_by(field_, leavers)
     if not mine.size:
         return
     if not stay.size:
@@ -117,3 +117,15 @@ def fill_vacancies(model: TruceModel) -> dict[str, int]:
 @kernel
 def _quit_hazards(staff, p):
     return np.array([people.quit_hazard(staff[r], p[0]) for r in range(staff.size)])
+
+
+@kernel
+def _held_by(field, ids):
+    """Accounts whose `field` (owner or server) is one of `ids` (a few people who leave)."""
+    held = []
+    for a in range(field.size):
+        if field[a] >= 0:
+            for uid in ids:
+                if field[a] == uid:
+                    held.append(a)
+    return np.array(held, dtype=np.int64)
