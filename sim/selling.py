@@ -318,7 +318,7 @@ def _settle(
     """Decided deals land: the seller's pipeline shrinks and a win books its value (referred customers
     are worth more); losses return to the aware pool, wins become customers with a service agent and
     the promise gap an over-promise left; the seller reports marketing's leads back with its own
-    probability. Returns the keys of the lost accounts. aware clocks, the bookings and which were reported."""
+    probability. Returns the keys of the lost accounts' aware clocks, the bookings and which were reported."""
     p = p[0]
     clock = market_move(state, since, episodes, opps[~won], State.AWARE, week)
     bookings = 0.0
