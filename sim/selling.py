@@ -133,11 +133,10 @@ def prospect(model: TruceModel, reps: np.ndarray) -> int:
     total = int(n.sum())
     if not total:
         return 0
-    pool = market.prospects()
-    if pool.size < total:
+    pool = int(np.count_nonzero(market.in_states(State.UNAWARE, State.AWARE)))
+    if pool < total:
         return 0
-    accounts = s.choice(pool, size=total, replace=False)
-    market = model.market
+    accounts = market.sample(s, total, State.UNAWARE, State.AWARE, pool)
     return _prospect(
         accounts,
         s.random(total),
@@ -192,11 +191,11 @@ def refer(model: TruceModel, reps: np.ndarray, advocates: int) -> int:
     if n <= 0:
         return 0
     free = sales.free(model.staff, p, reps)
-    pool = market.prospects()
-    n = min(n, int(free.sum()), pool.size)
+    pool = int(np.count_nonzero(market.in_states(State.UNAWARE, State.AWARE)))
+    n = min(n, int(free.sum()), pool)
     if n <= 0:
         return 0
-    accounts = w.choice(pool, size=n, replace=False)
+    accounts = market.sample(w, n, State.UNAWARE, State.AWARE, pool)
     rows = w.choice(reps.repeat(free), size=n, replace=False)
     market.referred[accounts] = True
     open_opportunities(model, rows, accounts, Source.REFERRAL, log_odds=REFERRAL_LOG_ODDS)
