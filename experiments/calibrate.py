@@ -12,7 +12,6 @@ not the luck of fresh seeds.
 from __future__ import annotations
 
 import math
-import tomllib
 from collections.abc import Callable, Iterable
 from concurrent.futures import Executor
 from dataclasses import dataclass, field
@@ -26,6 +25,7 @@ from scipy.optimize import least_squares
 import sim
 from experiments.stats import t_interval
 from sim.design import Design
+from sim.files import read_toml
 from sim.params import spec
 
 #: target -> (scale of its residual, constant it drives). "share": log-odds, "rate"/"volume": log.
@@ -82,12 +82,7 @@ class Fit:
 def load_funnel(path: str | Path) -> Funnel:
     """Read and validate FUNNEL.toml; any problem is one `InputError` line naming file, key, value."""
     path = Path(path)
-    try:
-        raw = tomllib.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise sim.InputError(f"{path}: funnel file not found") from None
-    except tomllib.TOMLDecodeError as err:
-        raise sim.InputError(f"{path}: malformed TOML ({err})") from None
+    raw = read_toml(path, "funnel file")
     for key in raw:
         if key not in _TOP_KEYS:
             raise sim.InputError(f"{path}: unknown table '{key}' (allowed: {', '.join(_TOP_KEYS)})")
