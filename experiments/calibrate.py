@@ -20,10 +20,8 @@ from typing import Any
 
 import numpy as np
 import tomli_w
-from scipy.optimize import least_squares
 
 import sim
-from experiments.stats import t_interval
 from sim.design import Design
 from sim.files import read_toml
 from sim.params import spec
@@ -71,6 +69,8 @@ class Fit:
 
     def table(self) -> list[dict[str, float | str]]:
         """Per target: observed, fitted mean with its 95% CI over replications, and the residual."""
+        from experiments.stats import t_interval
+
         rows: list[dict[str, float | str]] = []
         for key, target in self.targets.items():
             mean, _sd, low, high = t_interval(self.outcomes[key])
@@ -166,6 +166,8 @@ def calibrate(
     the cross-effects (e.g. more leads also change lead -> opportunity). Every evaluation is N runs on
     the same seeds; `on_evaluation(runs)` reports progress.
     """
+    from scipy.optimize import least_squares  # here: reading a funnel needs no scipy
+
     if weeks <= 52:
         raise sim.InputError(f"--weeks = {weeks} is invalid (allowed: > 52; year 1 is warm-up)")
     run = base_run(funnel, base, weeks)

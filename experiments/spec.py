@@ -210,13 +210,16 @@ class Experiment:
         import os
 
         from experiments.sampling import size
-        from experiments.sweep import sweep
 
-        files.check_out_dir(out)
+        if files.check_out_dir(out).is_dir():
+            from experiments.storage import check_folder
+
+            check_folder(Path(out))
         n = workers or os.cpu_count() or 1
         local = executor is None and scheduler is None
         where = self.source or f"experiment '{self.name}'"
         budget.check(f"sweep {where}", size(self, n, local=local), max_hours)
+        from experiments.sweep import sweep  # pandas, pyarrow, the executors: only once it will run
 
         return sweep(
             self,

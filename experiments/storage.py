@@ -117,6 +117,17 @@ def read_manifest(path: Path) -> dict[str, Any]:
     return data
 
 
+def check_folder(path: Path) -> None:
+    """Before a sweep holds `path`: an existing folder must be empty or hold a readable manifest
+    (`open_folder` checks the rest), so a refusal leaves not even a lock file behind."""
+    if not path.is_dir():
+        return
+    if (path / MANIFEST).exists():
+        read_manifest(path)
+    elif any(f.name != LOCK for f in path.iterdir()):
+        raise InputError(f"{path}: folder is not empty and has no {MANIFEST}; use an empty or new folder")
+
+
 def tidy(path: Path) -> None:
     """Delete what a killed writer left: temporary files and weekly parts whose runs part is missing."""
     for sub in (RUNS, WEEKLY):

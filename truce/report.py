@@ -8,8 +8,6 @@ from typing import TYPE_CHECKING
 from rich.console import Console
 from rich.table import Table
 
-from truce.compare import OUTCOMES
-
 if TYPE_CHECKING:
     import pandas as pd
 
@@ -20,9 +18,12 @@ def report(directory: Path, out: Path | None) -> int:
     import experiments
     from experiments.report import write_report
     from experiments.stats import describe
+    from sim import files
+    from truce.compare import OUTCOMES
 
     results = experiments.load(directory)
-    path = write_report(results, out or directory / "report.html")
+    target = files.check_out_file(out or directory / "report.html", "--out" if out else "report file")
+    path = write_report(results, target)
     metrics = [m for m in OUTCOMES if m in results.runs.columns]
     stats = describe(results.runs, metrics).set_index(["metric", "design"])
     designs = list(dict.fromkeys(stats.index.get_level_values("design")))
