@@ -71,10 +71,11 @@ def count(experiment: Experiment) -> int:
     return s.samples * (d + 1)  # morris: trajectories of d + 1 points
 
 
-def size(experiment: Experiment, workers: int, local: bool = True) -> budget.Size:
+def size(experiment: Experiment, workers: int, local: bool = True, cluster: bool = False) -> budget.Size:
     """Runs, wall-clock time on `workers` and the memory of the sweep, estimated before drawing a point.
 
-    `local`: the workers are this machine's processes (their memory counts), not a Dask cluster's.
+    `local`: the workers are this machine's processes (their memory counts), not a Dask cluster's;
+    `cluster`: a local Dask cluster, which starts all `workers` whatever the number of runs.
     """
     points = count(experiment)
     n = len(experiment.designs) * points * experiment.replications
@@ -93,6 +94,7 @@ def size(experiment: Experiment, workers: int, local: bool = True) -> budget.Siz
     window = 1 if used == 1 else max(8, 4 * used)
     memory = _plan_bytes(experiment, points, n) + window * experiment.weeks * len(experiment.keep) * 16
     if local:
+        used = workers if cluster else used
         memory += heaviest if used == 1 else used * (budget.WORKER_BYTES + heaviest)
     return budget.Size(n, seconds, memory, used)
 

@@ -218,7 +218,7 @@ class Experiment:
         n = workers or os.cpu_count() or 1
         local = executor is None and scheduler is None
         where = self.source or f"experiment '{self.name}'"
-        budget.check(f"sweep {where}", size(self, n, local=local), max_hours)
+        budget.check(f"sweep {where}", size(self, n, local=local, cluster=local_cluster), max_hours)
         from experiments.sweep import sweep  # pandas, pyarrow, the executors: only once it will run
 
         return sweep(

@@ -92,7 +92,7 @@ def bytes_text(n: float) -> str:
     """1536 -> '1.5 KB' (binary units, as memory is counted)."""
     for unit in ("B", "KB", "MB", "GB", "TB", "PB"):
         if n < 1024 or unit == "PB":
-            return f"{n:.0f} {unit}" if unit == "B" else f"{n:.1f} {unit}"
+            return f"{n:.0f} {unit}" if unit == "B" else f"{n:,.1f} {unit}"
         n /= 1024
     raise AssertionError
 
@@ -110,13 +110,14 @@ def check(what: str, size: Size, max_hours: float | None = MAX_HOURS) -> None:
     runs = f"{size.runs:,} run{'s' if size.runs != 1 else ''}"
     need, take = ("need", "take") if size.runs != 1 else ("needs", "takes")
     limit = memory_limit()
+    workers = f"{size.workers:,} worker{'s' if size.workers != 1 else ''}"
     if size.memory > limit:
+        on = f" on {workers}" if size.workers > 1 else ""
         raise InputError(
-            f"{what}: {runs} {need} about {bytes_text(size.memory)} of memory "
+            f"{what}: {runs}{on} {need} about {bytes_text(size.memory)} of memory "
             f"(allowed: at most {bytes_text(limit)}, what this machine has free)"
         )
     if max_hours is not None and size.seconds > max_hours * 3600:
-        workers = f"{size.workers:,} worker{'s' if size.workers != 1 else ''}"
         raise InputError(
             f"{what}: {runs} {take} about {time_text(size.seconds)} on {workers} "
             f"(allowed: --max-hours {max_hours:g}; raise it to run anyway)"

@@ -331,6 +331,12 @@ CASES = [
         f"sweep {{d}}/s_good.toml {OUT} --scheduler tcp://h:1 --local-cluster",
         "not allowed",
     ),
+    _c(
+        "sweep-local-cluster-huge",
+        f"sweep {{d}}/s_good.toml {OUT} --local-cluster --workers 100000",
+        "100,000",
+    ),
+    _c("sweep-max-hours-negative", f"sweep {{d}}/s_good.toml {OUT} --max-hours -1", "--max-hours", "-1"),
     _c("report-missing-folder", "report {d}/nowhere", "nowhere", "not a results folder"),
     _c("report-a-file", "report {d}/a_file", "a_file", "not a results folder"),
     _c("report-no-manifest", "report {d}/empty_folder", "manifest.json"),

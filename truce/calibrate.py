@@ -37,7 +37,7 @@ def run_calibration(
     run = base_run(funnel, base, weeks)
     design = run.design
     total = evaluations(funnel.fitted) * replications
-    workers = workers or os.cpu_count() or 1
+    workers = min(workers or os.cpu_count() or 1, replications)  # an evaluation runs N at once
     budget.check(f"calibrate {funnel_path}", size(run, total, replications, workers), max_hours)
     with (
         progress(total, "runs", "calibrating") as advance,

@@ -13,7 +13,6 @@ from typing import Any
 import numpy as np
 from rich.console import Console
 from rich.table import Table
-from scipy import stats
 
 import sim
 from sim import budget
@@ -32,6 +31,8 @@ def mean_ci(values: np.ndarray, level: float = 0.95) -> tuple[float, float]:
     mean = float(np.mean(values))
     if n < 2:
         return mean, 0.0
+    from scipy import stats  # here: a refused comparison never waits for scipy
+
     half = stats.t.ppf(0.5 + level / 2, n - 1) * float(np.std(values, ddof=1)) / np.sqrt(n)
     return mean, float(half)
 
@@ -59,7 +60,8 @@ def compare(
             raise sim.InputError(f"compare: design {name!r} is given twice (allowed: each design once)")
     # Resolved once, before the first run starts: a bad design or override stops nothing half-done.
     runs = {name: sim.resolve(name, weeks=weeks, **overrides) for name in names}
-    workers = workers or os.cpu_count() or 1
+    # No more processes than runs: the pool starts all of them at once.
+    workers = min(workers or os.cpu_count() or 1, len(names) * replications)
     budget.check(
         f"compare --replications {replications} --weeks {weeks}", size(runs, replications, workers), max_hours
     )

@@ -16,13 +16,14 @@ def report(directory: Path, out: Path | None) -> int:
     """Write the report of `directory` to `out` (default `DIR/report.html`); print where and the
     per-design means with 95% CI half-widths of the main outcomes."""
     import experiments
+    from sim import files
+
+    results = experiments.load(directory)  # the folder and the output path, before plotly is imported
+    target = files.check_out_file(out or directory / "report.html", "--out" if out else "report file")
     from experiments.report import write_report
     from experiments.stats import describe
-    from sim import files
     from truce.compare import OUTCOMES
 
-    results = experiments.load(directory)
-    target = files.check_out_file(out or directory / "report.html", "--out" if out else "report file")
     path = write_report(results, target)
     metrics = [m for m in OUTCOMES if m in results.runs.columns]
     stats = describe(results.runs, metrics).set_index(["metric", "design"])
