@@ -10,11 +10,15 @@ from __future__ import annotations
 
 import math
 import os
-import resource
 from dataclasses import dataclass
 from pathlib import Path
 
 from sim.errors import InputError
+
+try:
+    import resource
+except ImportError:  # not POSIX: free memory alone is the limit
+    resource = None  # type: ignore[assignment]
 
 #: Default time limit of one command, in hours of wall-clock time on its workers.
 MAX_HOURS = 24.0
@@ -58,10 +62,11 @@ def run_bytes(params: object, weeks: int) -> float:
 def memory_limit() -> float:
     """Bytes this process may still use: free memory, capped by its resource and cgroup limits."""
     limits = [_available()]
-    for which in (resource.RLIMIT_AS, resource.RLIMIT_DATA):
-        soft, _hard = resource.getrlimit(which)
-        if soft != resource.RLIM_INFINITY:
-            limits.append(float(soft))
+    if resource is not None:
+        for which in (resource.RLIMIT_AS, resource.RLIMIT_DATA):
+            soft, _hard = resource.getrlimit(which)
+            if soft != resource.RLIM_INFINITY:
+                limits.append(float(soft))
     limits.append(_cgroup())
     return min(limits)
 

@@ -133,6 +133,7 @@ FILES: dict[str, str | bytes] = {
     "results_bad/manifest.json": "{ not json",
     "results_list/manifest.json": "[1, 2]",
     "results_binary/manifest.json": b"\xff\xfe{}",
+    "results_ok/manifest.json": '{"format": "truce-experiment/1"}',  # enough to reach the --out check
 }
 
 
@@ -148,7 +149,7 @@ def _build(folder: Path) -> None:
     (folder / "empty_folder").mkdir()
     os.symlink("loop_b.toml", folder / "loop_a.toml")
     os.symlink("loop_a.toml", folder / "loop_b.toml")
-    os.mkfifo(folder / "pipe.toml")
+    os.mkfifo(folder / "pipe.toml")  # POSIX, as the project is (forkserver workers)
     with (folder / "huge.toml").open("wb") as file:  # sparse: 64 MB of nothing, no disk used
         file.truncate(64 * 2**20)
 
@@ -343,6 +344,9 @@ CASES = [
     _c("report-malformed-manifest", "report {d}/results_bad", "manifest.json", "JSON"),
     _c("report-manifest-not-a-manifest", "report {d}/results_list", "manifest.json"),
     _c("report-manifest-binary", "report {d}/results_binary", "manifest.json", "UTF-8"),
+    _c("report-out-folder", "report {d}/results_ok --out {d}/folder.toml", "--out", "folder"),
+    _c("report-out-under-file", "report {d}/results_ok --out {d}/a_file/r.html", "a_file", "not a folder"),
+    _c("report-out-missing-folder", "report {d}/results_ok --out {d}/no/such/r.html", "no/such"),
     Case("path-with-newline", ("run", "{d}/two\nlines.toml"), ("two\\nlines.toml",)),
 ]
 
