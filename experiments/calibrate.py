@@ -12,7 +12,6 @@ not the luck of fresh seeds.
 from __future__ import annotations
 
 import math
-import tomllib
 from collections.abc import Callable, Iterable
 from concurrent.futures import Executor
 from dataclasses import dataclass, field
@@ -21,11 +20,10 @@ from typing import Any
 
 import numpy as np
 import tomli_w
-from scipy.optimize import least_squares
 
 import sim
-from experiments.stats import t_interval
 from sim.design import Design
+from sim.files import read_toml
 from sim.params import spec
 
 #: target -> (scale of its residual, constant it drives). "share": log-odds, "rate"/"volume": log.
@@ -71,6 +69,8 @@ class Fit:
 
     def table(self) -> list[dict[str, float | str]]:
         """Per target: observed, fitted mean with its 95% CI over replications, and the residual."""
+        from experiments.stats import t_interval
+
         rows: list[dict[str, float | str]] = []
         for key, target in self.targets.items():
             mean, _sd, low, high = t_interval(self.outcomes[key])
@@ -82,12 +82,7 @@ class Fit:
 def load_funnel(path: str | Path) -> Funnel:
     """Read and validate FUNNEL.toml; any problem is one `InputError` line naming file, key, value."""
     path = Path(path)
-    try:
-        raw = tomllib.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise sim.InputError(f"{path}: funnel file not found") from None
-    except tomllib.TOMLDecodeError as err:
-        raise sim.InputError(f"{path}: malformed TOML ({err})") from None
+    raw = read_toml(path, "funnel file")
     for key in raw:
         if key not in _TOP_KEYS:
             raise sim.InputError(f"{path}: unknown table '{key}' (allowed: {', '.join(_TOP_KEYS)})")
@@ -171,6 +166,8 @@ def calibrate(
     the cross-effects (e.g. more leads also change lead -> opportunity). Every evaluation is N runs on
     the same seeds; `on_evaluation(runs)` reports progress.
     """
+    from scipy.optimize import least_squares  # here: reading a funnel needs no scipy
+
     if weeks <= 52:
         raise sim.InputError(f"--weeks = {weeks} is invalid (allowed: > 52; year 1 is warm-up)")
     run = base_run(funnel, base, weeks)

@@ -53,15 +53,21 @@ def run_id(design: str, point: int, replication: int) -> str:
     return f"{design}/{point}/{replication}"
 
 
+def replication_seed(root: int, r: int) -> np.random.SeedSequence:
+    """`SeedSequence(root).spawn(N)[r]` for any N, made alone: a plan of a million replications never
+    holds a million seeds (a child's state is its parent's entropy and its index, nothing else)."""
+    return np.random.SeedSequence(np.random.SeedSequence(root).entropy, spawn_key=(r,))
+
+
 def tasks(experiment: Experiment, samples: Samples, skip: set[str]) -> Iterator[Task]:
     """Every run not in `skip`, lazily: designs innermost, so an interrupted sweep still holds every
     design for the seeds it reached (complete pairs for the comparison)."""
     n = experiment.replications
-    seeds = np.random.SeedSequence(experiment.seed).spawn(n)
     dtypes = {o.name: o.dtype for o in sim.outcomes() if o.scope == "weekly"}
     columns = tuple((name, dtypes[name]) for name in experiment.keep)
     for point, values in enumerate(samples.points):
-        for r, seed in enumerate(seeds):
+        for r in range(n):
+            seed = replication_seed(experiment.seed, r)
             for design in experiment.designs:
                 assert isinstance(design, sim.Design)
                 rid = run_id(design.name, point, r)

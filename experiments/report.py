@@ -21,6 +21,7 @@ from experiments import figures
 from experiments.loss import loss_account
 from experiments.sensitivity import indices
 from experiments.stats import describe, ok_runs, paired
+from sim.files import write_text
 from sim.outcomes import headline
 
 #: Summary metrics in the report's main tables (all metrics are in the collapsed full table).
@@ -203,5 +204,5 @@ def write_report(results: ResultsLike, path: str | Path) -> Path:
     )
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(page, encoding="utf-8")
+    write_text(path, page)  # atomically: a failed write leaves no half page
     return path

@@ -6,7 +6,6 @@ and a script that only compares summaries should never load it.
 
 from __future__ import annotations
 
-import json
 from functools import cached_property
 from pathlib import Path
 from typing import Any
@@ -22,10 +21,12 @@ class Results:
 
     def __init__(self, path: str | Path) -> None:
         self.path = Path(path)
-        file = self.path / storage.MANIFEST
-        if not file.exists():
+        if not self.path.is_dir():
+            what = "a file" if self.path.exists() else "no such folder"
+            raise InputError(f"{self.path}: not a results folder ({what})")
+        if not (self.path / storage.MANIFEST).exists():
             raise InputError(f"{self.path}: not a results folder (no {storage.MANIFEST})")
-        self.manifest: dict[str, Any] = json.loads(file.read_text(encoding="utf-8"))
+        self.manifest: dict[str, Any] = storage.read_manifest(self.path)
 
     def __repr__(self) -> str:
         c = self.manifest["counts"]

@@ -7,6 +7,7 @@ Sharing the points (and the replication seeds) across designs is what lets runs 
 from __future__ import annotations
 
 import itertools
+import math
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -14,7 +15,7 @@ import numpy as np
 
 import sim
 from experiments import validation as check
-from sim import InputError
+from sim import InputError, budget
 
 if TYPE_CHECKING:
     from experiments.spec import Experiment
@@ -47,9 +48,75 @@ def _seed(experiment: Experiment) -> int:
     return experiment.seed if experiment.sampling.seed is None else experiment.sampling.seed
 
 
+#: Bytes the sweep's parent holds per sampled value: the point's dict, SALib's matrix, and the
+#: manifest's copies of both (as data and as JSON text).
+VALUE_BYTES = 512
+#: Bytes the parent holds per run: its id among those done, its row when the folder is read back.
+RUN_BYTES = 2048
+
+
+def count(experiment: Experiment) -> int:
+    """How many points `draw` will make, computed without making them."""
+    s, d = experiment.sampling, len(experiment.axes)
+    if s.method == "none":
+        return 1
+    if s.method == "list":
+        return len(experiment.points)
+    if s.method == "factorial":
+        return math.prod(len(a.values) for a in experiment.axes)
+    if s.method == "lhs":
+        return s.samples
+    if s.method == "sobol":
+        return s.samples * (2 * d + 2 if s.calc_second_order else d + 2)
+    return s.samples * (d + 1)  # morris: trajectories of d + 1 points
+
+
+def size(experiment: Experiment, workers: int, local: bool = True, cluster: bool = False) -> budget.Size:
+    """Runs, wall-clock time on `workers` and the memory of the sweep, estimated before drawing a point.
+
+    `local`: the workers are this machine's processes (their memory counts), not a Dask cluster's;
+    `cluster`: a local Dask cluster, which starts all `workers` whatever the number of runs.
+    """
+    points = count(experiment)
+    n = len(experiment.designs) * points * experiment.replications
+    used = max(1, min(workers, n))
+    one_point = sum(
+        budget.run_seconds(
+            sim.resolve(d, weeks=experiment.weeks, **experiment.fixed).params, experiment.weeks
+        )
+        for d in experiment.designs
+    )
+    seconds = one_point * points * experiment.replications / used
+    heaviest = max(
+        budget.run_bytes(sim.resolve(d, weeks=experiment.weeks, **experiment.fixed).params, experiment.weeks)
+        for d in experiment.designs
+    )
+    window = 1 if used == 1 else max(8, 4 * used)
+    memory = _plan_bytes(experiment, points, n) + window * experiment.weeks * len(experiment.keep) * 16
+    if local:
+        used = workers if cluster else used
+        memory += heaviest if used == 1 else used * (budget.WORKER_BYTES + heaviest)
+    return budget.Size(n, seconds, memory, used)
+
+
+def _plan_bytes(experiment: Experiment, points: int, runs: int) -> float:
+    return points * max(1, len(experiment.axes)) * VALUE_BYTES + runs * RUN_BYTES
+
+
 def draw(experiment: Experiment) -> Samples:
-    """Every sample point of `experiment`, in a fixed order (the `point` index of its runs)."""
+    """Every sample point of `experiment`, in a fixed order (the `point` index of its runs).
+
+    A plan too large for memory is refused before its first point is drawn.
+    """
     s, axes = experiment.sampling, experiment.axes
+    points = count(experiment)
+    runs = points * len(experiment.designs) * experiment.replications
+    where = experiment.source or f"experiment '{experiment.name}'"
+    budget.check(
+        f"{where}: {points:,} sample points",
+        budget.Size(runs, 0, _plan_bytes(experiment, points, runs), 1),
+        None,
+    )
     names = tuple(a.name for a in axes)
     if s.method == "none":
         return Samples((), ({},))

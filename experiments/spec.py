@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 import sim
 from experiments import validation as check
+from sim import budget, files
 
 if TYPE_CHECKING:
     from concurrent.futures import Executor
@@ -193,14 +194,32 @@ class Experiment:
         local_cluster: bool = False,
         csv: bool = False,
         progress: bool = True,
+        max_hours: float | None = budget.MAX_HOURS,
     ) -> Results:
         """Run every missing run into the folder `out` (resuming what is there) and read it back.
 
         `executor` is any `concurrent.futures.Executor` the caller owns; without one the sweep uses
         local processes (`workers`, default all cores), a Dask scheduler at `scheduler`, or a local
         Dask cluster (`local_cluster`).
+
+        Before anything is drawn, started or written, `out` must be a folder this process can write,
+        and the sweep must fit in memory and (estimated) finish within `max_hours` (None: no limit)
+        on `workers` (for a Dask scheduler: the cluster's size as `workers` says, default this
+        machine's cores); otherwise `InputError`.
         """
-        from experiments.sweep import sweep
+        import os
+
+        from experiments.sampling import size
+
+        if files.check_out_dir(out).is_dir():
+            from experiments.storage import check_folder
+
+            check_folder(Path(out))
+        n = workers or os.cpu_count() or 1
+        local = executor is None and scheduler is None
+        where = self.source or f"experiment '{self.name}'"
+        budget.check(f"sweep {where}", size(self, n, local=local, cluster=local_cluster), max_hours)
+        from experiments.sweep import sweep  # pandas, pyarrow, the executors: only once it will run
 
         return sweep(
             self,

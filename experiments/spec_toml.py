@@ -6,7 +6,7 @@ Only the file's shape is checked here (unknown keys, tables versus lists); value
 
 from __future__ import annotations
 
-import tomllib
+import os
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -14,7 +14,7 @@ from typing import Any
 import sim
 from experiments import validation as check
 from experiments.spec import Axis, Sampling
-from sim import InputError
+from sim import InputError, files
 
 _TOP = {"name", "description", "designs", "variants", "baseline", "replications", "seed", "weeks", "keep"}
 _TOP |= {"set", "sampling", "axes", "points", "interventions"}
@@ -108,7 +108,11 @@ def _locate(entry: str, folder: Path) -> str:
     """A preset name as it is; a relative design-file path relative to the spec's folder."""
     if entry in sim.designs() or Path(entry).is_absolute():
         return entry
-    return str(folder / entry) if (folder / entry).exists() else entry
+    try:
+        here = os.path.lexists(folder / entry)  # a symlink loop is there too, and reported as one
+    except (OSError, ValueError):
+        here = False
+    return str(folder / entry) if here else entry
 
 
 def table(raw: Any, where: str, key: str) -> dict[str, Any]:
@@ -127,9 +131,4 @@ def unknown_keys(raw: Mapping[str, Any], allowed: set[str], where: str, prefix: 
 
 def read_toml(path: Path) -> dict[str, Any]:
     """A TOML file as a dict; a missing file or bad syntax is one line naming the file."""
-    try:
-        return tomllib.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise InputError(f"{path}: spec file not found") from None
-    except tomllib.TOMLDecodeError as err:
-        raise InputError(f"{path}: malformed TOML ({err})") from None
+    return files.read_toml(path, "spec file")

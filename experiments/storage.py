@@ -24,7 +24,7 @@ import pyarrow.parquet as pq
 from filelock import FileLock, Timeout
 
 import sim
-from experiments.manifest import now
+from experiments.manifest import FORMAT, now
 from experiments.plan import Outcome, Task
 from sim import InputError
 
@@ -84,7 +84,7 @@ def open_folder(path: Path, manifest: dict[str, Any]) -> dict[str, Any]:
     """
     file = path / MANIFEST
     if file.exists():
-        old = json.loads(file.read_text(encoding="utf-8"))
+        old = read_manifest(path)
         if old.get("fingerprint") != manifest["fingerprint"]:
             raise InputError(
                 f"{path}: holds results of a different spec ('{old.get('spec', {}).get('name')}' from "
@@ -98,6 +98,34 @@ def open_folder(path: Path, manifest: dict[str, Any]) -> dict[str, Any]:
         (path / sub).mkdir(parents=True, exist_ok=True)
     write_json(path / MANIFEST, manifest)
     return manifest
+
+
+def read_manifest(path: Path) -> dict[str, Any]:
+    """The manifest of a results folder; one that cannot be read or is not a manifest is one line."""
+    from sim.files import read_text
+
+    file = path / MANIFEST
+    text = read_text(file, "manifest", max_bytes=None)
+    try:
+        data = json.loads(text)
+    except (json.JSONDecodeError, RecursionError) as err:
+        raise InputError(f"{file}: not a results manifest (malformed JSON: {err})") from None
+    if not isinstance(data, dict) or data.get("format") != FORMAT:
+        raise InputError(
+            f"{file}: not a results manifest (allowed: format {FORMAT!r}, as `truce sweep` writes)"
+        )
+    return data
+
+
+def check_folder(path: Path) -> None:
+    """Before a sweep holds `path`: an existing folder must be empty or hold a readable manifest
+    (`open_folder` checks the rest), so a refusal leaves not even a lock file behind."""
+    if not path.is_dir():
+        return
+    if (path / MANIFEST).exists():
+        read_manifest(path)
+    elif any(f.name != LOCK for f in path.iterdir()):
+        raise InputError(f"{path}: folder is not empty and has no {MANIFEST}; use an empty or new folder")
 
 
 def tidy(path: Path) -> None:

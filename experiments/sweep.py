@@ -45,7 +45,8 @@ def sweep(
     samples = draw(experiment)
     check_points(experiment, samples)
     runs_schema, weekly_schema = storage.schemas(experiment.keep)
-    with storage.hold(out):
+    # The executor first: a scheduler that cannot be reached must not leave a folder and manifest behind.
+    with _executor(executor, workers, scheduler, local_cluster) as (pool, n), storage.hold(out):
         manifest = storage.open_folder(out, mf.build(experiment, samples, runs_schema, weekly_schema))
         session: dict[str, Any] = {"started": mf.now(), "git_commit": mf.provenance()["git_commit"]}
         ids = storage.read(out, storage.RUNS, ["run_id"])
@@ -67,9 +68,8 @@ def sweep(
                 bar.refresh()
 
             try:
-                with _executor(executor, workers, scheduler, local_cluster) as (pool, n):
-                    todo = tasks(experiment, samples, done)
-                    drive(pool, todo, on_done, window=_window(pool, n), tick=tick, stop=stop)
+                todo = tasks(experiment, samples, done)
+                drive(pool, todo, on_done, window=_window(pool, n), tick=tick, stop=stop)
                 status = "complete"
             except KeyboardInterrupt:
                 status = "interrupted"

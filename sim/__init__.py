@@ -4,14 +4,35 @@ Public API: `TruceModel`, `run`, `RunResult`, `Intervention`, `params`, `designs
 `Design`, `ParamSpec`, `InputError`, `resolve`, `RunSpec`, `Outcome`, `outcomes`.
 """
 
+from typing import TYPE_CHECKING, Any
+
 from sim.contract import RunSpec, resolve
 from sim.design import Design, designs, get_design, load_design
 from sim.errors import InputError
 from sim.interventions import Intervention
-from sim.model import TruceModel
 from sim.outcomes import Outcome, outcomes
 from sim.params import ParamSpec, params
-from sim.runner import RunResult, run
+
+if TYPE_CHECKING:
+    from sim.model import TruceModel
+    from sim.runner import RunResult, run
+
+#: Imported on first use: the model needs Mesa and pandas (a second), while checking input needs
+#: neither, so a refusal comes before that second is spent.
+_LAZY = {"TruceModel": "sim.model", "RunResult": "sim.runner", "run": "sim.runner"}
+
+
+def __getattr__(name: str) -> Any:
+    import importlib
+
+    if name in _LAZY:
+        value = getattr(importlib.import_module(_LAZY[name]), name)
+        globals()[name] = value
+        return value
+    if name in ("model", "runner", "metrics"):  # `sim.runner.weekly_frame` as before
+        return importlib.import_module(f"sim.{name}")
+    raise AttributeError(f"module 'sim' has no attribute {name!r}")
+
 
 __all__ = [
     "Design",

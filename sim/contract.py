@@ -77,7 +77,10 @@ def check_schedule(params: Params, interventions: Iterable[Intervention], where:
     """Replay the scheduled parameter changes in week order and reject the first impossible
     combination (each change is valid alone; together they may not be)."""
     for iv in sorted(interventions, key=lambda iv: iv.week):
-        changes = lever_changes(iv)
+        try:
+            changes = lever_changes(iv)
+        except InputError as err:  # a switch to a design that cannot be read: name where it was asked
+            raise InputError(f"{where}: intervention {iv.kind} in week {iv.week}: {err}") from None
         if changes:
             params = params.replace(changes, f"{where}: intervention {iv.kind} in week {iv.week}")
 

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from sim.errors import InputError
+from sim.files import read_toml
 from sim.interventions import Intervention
 from sim.params import spec
 
@@ -38,13 +39,7 @@ class Design:
 def load_design(path: str | Path) -> Design:
     """Load and validate a TOML design file; any problem is an `InputError` naming file and key."""
     path = Path(path)
-    try:
-        raw = tomllib.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise InputError(f"{path}: design file not found") from None
-    except tomllib.TOMLDecodeError as err:
-        raise InputError(f"{path}: malformed TOML ({err})") from None
-    return _parse(raw, str(path), default_name=path.stem)
+    return _parse(read_toml(path, "design file"), str(path), default_name=path.stem)
 
 
 def _parse(raw: dict[str, Any], where: str, default_name: str) -> Design:
@@ -67,8 +62,10 @@ def _parse(raw: dict[str, Any], where: str, default_name: str) -> Design:
                 raise InputError(f"{where}: '{name}' is {what}, so it belongs in [{home}], not [{table}]")
             values[name] = p.check(value, f"{where} [{table}]")
     items = raw.get("interventions", [])
-    if not isinstance(items, list):
-        raise InputError(f"{where}: interventions must be an array of tables ([[interventions]])")
+    if not isinstance(items, list) or not all(isinstance(item, dict) for item in items):
+        raise InputError(
+            f"{where}: interventions = {items!r} is invalid (allowed: an array of tables, [[interventions]])"
+        )
     interventions = tuple(
         Intervention.from_dict(item, f"{where} [[interventions]] #{i + 1}") for i, item in enumerate(items)
     )
@@ -106,6 +103,13 @@ def designs() -> dict[str, str]:
     return {name: presets[name].description for name in names}
 
 
+def _exists(text: str) -> bool:
+    try:
+        return Path(text).exists()
+    except (OSError, ValueError):  # a name too long, a NUL byte: no such file
+        return False
+
+
 def get_design(design: str | Path | Design) -> Design:
     """A preset name, a path to a TOML file, or a `Design`, as a `Design`."""
     if isinstance(design, Design):
@@ -113,6 +117,6 @@ def get_design(design: str | Path | Design) -> Design:
     text = str(design)
     if text in _presets():
         return _presets()[text]
-    if text.endswith(".toml") or Path(text).exists():
+    if text.endswith(".toml") or _exists(text):
         return load_design(text)
     raise InputError(f"design '{text}' is neither a preset ({', '.join(designs())}) nor a TOML file")

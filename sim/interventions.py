@@ -44,7 +44,7 @@ class Intervention:
 
     def validate(self, weeks: int | None = None, where: str = "intervention") -> None:
         """Raise `InputError` if the kind, an argument or the week is not allowed."""
-        if self.kind not in KINDS:
+        if not isinstance(self.kind, str) or self.kind not in KINDS:
             raise InputError(f"{where}: kind = {self.kind!r} is unknown (allowed: {', '.join(KINDS)})")
         if isinstance(self.week, bool) or not isinstance(self.week, int) or self.week < 1:
             raise InputError(f"{where}: week = {self.week!r} is invalid (allowed: int >= 1)")
@@ -82,6 +82,10 @@ class Intervention:
     @classmethod
     def from_dict(cls, table: Mapping[str, Any], where: str = "intervention") -> Intervention:
         """Build from the TOML/JSON form, naming `where` in any error."""
+        if not isinstance(table, Mapping):
+            raise InputError(
+                f"{where}: {table!r} is invalid (allowed: a table with week, kind and arguments)"
+            )
         table = dict(table)
         if "week" not in table or "kind" not in table:
             raise InputError(f"{where}: needs 'week' and 'kind' (got keys {sorted(table)})")

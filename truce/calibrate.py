@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import os
 from concurrent.futures import ProcessPoolExecutor
-from pathlib import Path
 
 from rich.console import Console
 from rich.table import Table
 
 import sim
 from experiments.calibrate import Fit, base_run, calibrate, design_toml, evaluations, load_funnel
+from sim import budget, files
 from sim.params import spec
 
 
@@ -23,6 +23,7 @@ def run_calibration(
     weeks: int,
     base: str,
     workers: int | None,
+    max_hours: float | None = budget.MAX_HOURS,
 ) -> int:
     """Validate everything, fit, print the fit per target and the values, write the design file.
 
@@ -31,12 +32,13 @@ def run_calibration(
     """
     from truce.progress import progress
 
+    path = files.check_out_file(out, "--out", suffix=".toml")  # before the fit, never after it
     funnel = load_funnel(funnel_path)
-    design = base_run(funnel, base, weeks).design
-    if not out.endswith(".toml"):
-        raise sim.InputError(f"--out {out!r}: the design file must end in .toml")
+    run = base_run(funnel, base, weeks)
+    design = run.design
     total = evaluations(funnel.fitted) * replications
-    workers = workers or os.cpu_count() or 1
+    workers = min(workers or os.cpu_count() or 1, replications)  # an evaluation runs N at once
+    budget.check(f"calibrate {funnel_path}", size(run, total, replications, workers), max_hours)
     with (
         progress(total, "runs", "calibrating") as advance,
         ProcessPoolExecutor(max_workers=workers) as pool,
@@ -53,11 +55,19 @@ def run_calibration(
         f"log-odds/log residuals, {fit.evaluations} evaluations of {replications} runs each on common "
         f"seeds SeedSequence({root}).spawn({replications}), {weeks} weeks (rates over weeks 53..)."
     )
-    path = Path(out)
-    path.write_text(design_toml(fit, funnel, design, name=path.stem, header=header), encoding="utf-8")
+    text = design_toml(fit, funnel, design, name=path.stem, header=header)
+    files.write_text(path, text)
     sim.resolve(path)
     Console().print(f"wrote {path}: `truce run {path}` or `truce compare {path} siloed`")
     return 0
+
+
+def size(run: sim.RunSpec, runs: int, replications: int, workers: int) -> budget.Size:
+    """Runs, wall-clock time and memory of a calibration (at most `runs`: every evaluation's bound)."""
+    used = max(1, min(workers, replications))
+    seconds = budget.run_seconds(run.params, run.weeks) * runs / used
+    one = budget.run_bytes(run.params, run.weeks)
+    return budget.Size(runs, seconds, used * (budget.WORKER_BYTES + one), used)
 
 
 def _print(fit: Fit, replications: int, root: int, weeks: int) -> None:

@@ -5,8 +5,21 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Sequence
+from typing import NoReturn
 
 from sim.errors import InputError
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse, but a usage error is one line (the promise of every bad input), not usage + error."""
+
+    def error(self, message: str) -> NoReturn:
+        print(f"truce: error: {_one_line(message)} (see `{self.prog} --help`)", file=sys.stderr)
+        sys.exit(2)
+
+
+def _one_line(text: str) -> str:
+    return text.replace("\r", "\\r").replace("\n", "\\n")
 
 
 def _parse_set(items: Sequence[str]) -> dict[str, object]:
@@ -35,10 +48,14 @@ def _parse_set(items: Sequence[str]) -> dict[str, object]:
 
 def _cmd_run(args: argparse.Namespace) -> int:
     import sim
+    from sim import budget
     from truce.progress import progress
     from truce.tables import print_summary
 
     run = sim.resolve(args.design, weeks=args.weeks, **_parse_set(args.set))
+    seconds = budget.run_seconds(run.params, run.weeks)
+    size = budget.Size(1, seconds, budget.run_bytes(run.params, run.weeks), 1)
+    budget.check(f"run {args.design} --weeks {run.weeks}", size, args.max_hours)
     with progress(run.weeks, "weeks", f"running {args.design}") as advance:
         model = sim.TruceModel(run, rng=args.seed)
         while model.running:
@@ -61,6 +78,7 @@ def _cmd_compare(args: argparse.Namespace) -> int:
         weeks=args.weeks,
         workers=args.workers,
         overrides=_parse_set(args.set),
+        max_hours=args.max_hours,
     )
 
 
@@ -80,6 +98,18 @@ def _cmd_dashboard(args: argparse.Namespace) -> int:
     return serve(args.host, args.port)
 
 
+def _add_max_hours(parser: argparse.ArgumentParser) -> None:
+    from sim.budget import MAX_HOURS
+
+    parser.add_argument(
+        "--max-hours",
+        type=float,
+        default=MAX_HOURS,
+        metavar="H",
+        help="refuse a job estimated to take longer (memory is always checked, never overridable)",
+    )
+
+
 def _cmd_sweep(args: argparse.Namespace) -> int:
     from truce.sweep import sweep
 
@@ -90,6 +120,7 @@ def _cmd_sweep(args: argparse.Namespace) -> int:
         scheduler=args.scheduler,
         local_cluster=args.local_cluster,
         csv=args.csv,
+        max_hours=args.max_hours,
     )
 
 
@@ -112,11 +143,12 @@ def _cmd_calibrate(args: argparse.Namespace) -> int:
         weeks=args.weeks,
         base=args.design,
         workers=args.workers,
+        max_hours=args.max_hours,
     )
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="truce",
         description="Simulate marketing, sales and service under organisational designs.",
         formatter_class=argparse.ArgumentDefaultsHelpFormatter,
@@ -135,6 +167,7 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="NAME=VALUE",
         help="override a parameter (repeatable; see `truce designs DESIGN`)",
     )
+    _add_max_hours(run)
     run.set_defaults(func=_cmd_run)
 
     cmp_ = sub.add_parser(
@@ -157,6 +190,7 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="NAME=VALUE",
         help="override a parameter in every design (repeatable)",
     )
+    _add_max_hours(cmp_)
     cmp_.set_defaults(func=_cmd_compare)
 
     des = sub.add_parser("designs", help="list the preset designs, or show one in full", formatter_class=fmt)
@@ -177,6 +211,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     where.add_argument("--local-cluster", action="store_true", help="run on a local Dask cluster")
     swp.add_argument("--csv", action="store_true", help="also write runs.csv and weekly.csv")
+    _add_max_hours(swp)
     swp.set_defaults(func=_cmd_sweep)
 
     rep = sub.add_parser(
@@ -190,7 +225,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     dash = sub.add_parser("dashboard", help="serve the live workshop dashboard", formatter_class=fmt)
     dash.add_argument("--host", default="127.0.0.1", help="address to serve on (0.0.0.0 for a projector PC)")
-    dash.add_argument("--port", type=int, default=8765, help="port to serve on")
+    dash.add_argument("--port", type=int, default=8765, help="port to serve on (1-65535)")
     dash.set_defaults(func=_cmd_dashboard)
 
     cal = sub.add_parser(
@@ -210,22 +245,53 @@ def build_parser() -> argparse.ArgumentParser:
     cal.add_argument("--weeks", type=int, default=156, help="horizon per run (rates over weeks 53..)")
     cal.add_argument("--design", default="siloed", help="base design (preset or TOML) for the levers")
     cal.add_argument("--workers", type=int, default=None, help="processes (default: all cores)")
+    _add_max_hours(cal)
     cal.set_defaults(func=_cmd_calibrate)
     return parser
+
+
+#: Flags checked before any subcommand starts: name -> (lowest, highest) allowed value.
+_FLAG_RANGES = {"weeks": (1, None), "replications": (1, None), "workers": (1, None), "seed": (0, None)}
+_FLAG_RANGES |= {"port": (1, 65535)}
+
+
+def _check_flags(args: argparse.Namespace) -> None:
+    """The numeric flags' ranges, the time limit and the Dask address, before anything is read or run."""
+    for name, (lo, hi) in _FLAG_RANGES.items():
+        value = getattr(args, name, None)
+        if value is None:
+            continue
+        if value < lo or (hi is not None and value > hi):
+            allowed = f"int >= {lo}" if hi is None else f"int in [{lo}, {hi}]"
+            raise InputError(f"--{name} = {value} is invalid (allowed: {allowed})")
+    if getattr(args, "max_hours", None) is not None:
+        from sim.budget import check_hours
+
+        check_hours(args.max_hours)
+    if getattr(args, "scheduler", None) is not None:
+        _check_address(args.scheduler)
+
+
+def _check_address(address: str) -> None:
+    """A Dask scheduler address: [protocol://]host:port, so a missing port is named, not a traceback."""
+    allowed = "[tcp|tls|ws|wss|ucx]://host:port, e.g. tcp://127.0.0.1:8786"
+    protocol, sep, rest = address.rpartition("://")
+    if sep and protocol not in ("tcp", "tls", "ws", "wss", "ucx"):
+        raise InputError(f"--scheduler {address!r}: unknown protocol {protocol!r} (allowed: {allowed})")
+    host, colon, port = rest.rpartition(":")
+    host = host.strip("[]")
+    if not colon or not host or not port.isdigit() or not 1 <= int(port) <= 65535:
+        raise InputError(f"--scheduler {address!r}: needs a host and a port 1-65535 (allowed: {allowed})")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the CLI; bad input prints one line and exits 2, with no traceback."""
     args = build_parser().parse_args(argv)
-    for name in ("weeks", "replications", "workers"):
-        value = getattr(args, name, None)
-        if value is not None and value < 1:
-            print(f"truce: error: --{name} = {value} is invalid (allowed: int >= 1)", file=sys.stderr)
-            return 2
     try:
+        _check_flags(args)
         return args.func(args)
     except InputError as err:
-        print(f"truce: error: {err}", file=sys.stderr)
+        print(f"truce: error: {_one_line(str(err))}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print("truce: interrupted", file=sys.stderr)

@@ -13,9 +13,9 @@ from typing import Any
 import numpy as np
 from rich.console import Console
 from rich.table import Table
-from scipy import stats
 
 import sim
+from sim import budget
 from sim.outcomes import headline
 
 #: Number formats by unit (presentation; rates and shares get three decimals).
@@ -31,6 +31,8 @@ def mean_ci(values: np.ndarray, level: float = 0.95) -> tuple[float, float]:
     mean = float(np.mean(values))
     if n < 2:
         return mean, 0.0
+    from scipy import stats  # here: a refused comparison never waits for scipy
+
     half = stats.t.ppf(0.5 + level / 2, n - 1) * float(np.std(values, ddof=1)) / np.sqrt(n)
     return mean, float(half)
 
@@ -47,17 +49,25 @@ def compare(
     weeks: int,
     workers: int | None,
     overrides: dict[str, Any],
+    max_hours: float | None = budget.MAX_HOURS,
 ) -> int:
     """Run every design x replication, print mean +- 95% CI and the paired difference to siloed."""
     from truce.progress import progress
 
     names = designs or list(sim.designs())
+    for i, name in enumerate(names):
+        if names.index(name) != i:
+            raise sim.InputError(f"compare: design {name!r} is given twice (allowed: each design once)")
     # Resolved once, before the first run starts: a bad design or override stops nothing half-done.
     runs = {name: sim.resolve(name, weeks=weeks, **overrides) for name in names}
+    # No more processes than runs: the pool starts all of them at once.
+    workers = min(workers or os.cpu_count() or 1, len(names) * replications)
+    budget.check(
+        f"compare --replications {replications} --weeks {weeks}", size(runs, replications, workers), max_hours
+    )
     seeds = np.random.SeedSequence(root).spawn(replications)
     results: dict[tuple[str, int], dict[str, float]] = {}
     jobs = [(d, r) for d in names for r in range(replications)]
-    workers = workers or os.cpu_count() or 1
     with progress(len(jobs), "runs", "comparing designs") as advance:
         if workers == 1:
             for d, r in jobs:
@@ -71,6 +81,20 @@ def compare(
                     advance(1)
     _print(names, replications, root, results)
     return 0
+
+
+#: What the parent holds per run until the table is printed: its job, its future, its summary.
+JOB_BYTES = 16 * 1024
+
+
+def size(runs: dict[str, sim.RunSpec], replications: int, workers: int) -> budget.Size:
+    """Runs, wall-clock time and peak memory of a comparison, before it starts."""
+    n = len(runs) * replications
+    used = min(workers, n)
+    seconds = sum(budget.run_seconds(r.params, r.weeks) for r in runs.values()) * replications / used
+    one = max(budget.run_bytes(r.params, r.weeks) for r in runs.values())
+    pool = one if used == 1 else used * (budget.WORKER_BYTES + one)
+    return budget.Size(n, seconds, pool + n * JOB_BYTES, used)
 
 
 def _print(names: list[str], n: int, root: int, results: dict) -> None:

@@ -14,6 +14,7 @@ def serve(host: str, port: int) -> int:
     """
     from dashboards import assets
 
+    _check_listen(host, port)
     assets.install_plotly()
     missing = assets.missing()
     if missing:
@@ -25,3 +26,27 @@ def serve(host: str, port: int) -> int:
     command = [sys.executable, "-m", "solara", "run", "dashboards.app", "--host", host, "--port", str(port)]
     print(f"Truce dashboard on http://{host}:{port} (Ctrl+C stops it)", file=sys.stderr)
     return subprocess.call([*command, "--production", "--no-open"], env=assets.server_env())
+
+
+def _check_listen(host: str, port: int) -> None:
+    """Refuse, in one line and before the server starts, an address this machine cannot listen on:
+    a host name that does not resolve, a port out of range, in use, or not ours to take."""
+    import socket
+
+    from sim import InputError
+
+    if not 1 <= port <= 65535:
+        raise InputError(f"--port = {port} is invalid (allowed: int in [1, 65535])")
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)
+    except (socket.gaierror, UnicodeError, ValueError) as err:
+        raise InputError(f"--host {host!r}: not an address of this machine ({err})") from None
+    family, kind, proto, _, address = infos[0]
+    try:
+        with socket.socket(family, kind, proto) as probe:
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            probe.bind(address)
+    except OSError as err:
+        raise InputError(
+            f"--host {host} --port {port}: cannot listen there ({err.strerror or err})"
+        ) from None

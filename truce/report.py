@@ -8,8 +8,6 @@ from typing import TYPE_CHECKING
 from rich.console import Console
 from rich.table import Table
 
-from truce.compare import OUTCOMES
-
 if TYPE_CHECKING:
     import pandas as pd
 
@@ -18,11 +16,15 @@ def report(directory: Path, out: Path | None) -> int:
     """Write the report of `directory` to `out` (default `DIR/report.html`); print where and the
     per-design means with 95% CI half-widths of the main outcomes."""
     import experiments
+    from sim import files
+
+    results = experiments.load(directory)  # the folder and the output path, before plotly is imported
+    target = files.check_out_file(out or directory / "report.html", "--out" if out else "report file")
     from experiments.report import write_report
     from experiments.stats import describe
+    from truce.compare import OUTCOMES
 
-    results = experiments.load(directory)
-    path = write_report(results, out or directory / "report.html")
+    path = write_report(results, target)
     metrics = [m for m in OUTCOMES if m in results.runs.columns]
     stats = describe(results.runs, metrics).set_index(["metric", "design"])
     designs = list(dict.fromkeys(stats.index.get_level_values("design")))

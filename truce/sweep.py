@@ -7,7 +7,14 @@ from pathlib import Path
 
 
 def sweep(
-    spec: str, out: str, *, workers: int | None, scheduler: str | None, local_cluster: bool, csv: bool
+    spec: str,
+    out: str,
+    *,
+    workers: int | None,
+    scheduler: str | None,
+    local_cluster: bool,
+    csv: bool,
+    max_hours: float | None = None,
 ) -> int:
     """Run `spec` into `out` and print one summary line; exit code 1 if any run failed.
 
@@ -15,11 +22,20 @@ def sweep(
     know, hence the exit code; the first failure's last line points at the cause.
     """
     from experiments import Experiment
+    from sim import files
 
+    files.check_out_dir(out)
+    if scheduler:
+        _reach(scheduler)
     experiment = Experiment.from_toml(spec)
     start = time.monotonic()
     results = experiment.run(
-        Path(out), workers=workers, scheduler=scheduler, local_cluster=local_cluster, csv=csv
+        Path(out),
+        workers=workers,
+        scheduler=scheduler,
+        local_cluster=local_cluster,
+        csv=csv,
+        max_hours=max_hours,
     )
     counts = results.manifest["counts"]
     seconds = time.monotonic() - start
@@ -33,3 +49,19 @@ def sweep(
     first = runs[runs["status"] == "failed"].iloc[0]
     print(f"first failure, {first['run_id']}: {str(first['error']).strip().splitlines()[-1]}")
     return 1
+
+
+def _reach(scheduler: str) -> None:
+    """Refuse at once a tcp:// scheduler address where nothing listens (Dask itself waits 10 s)."""
+    import socket
+
+    from sim import InputError
+
+    protocol, _, rest = scheduler.rpartition("://")
+    if protocol not in ("", "tcp"):
+        return
+    host, _, port = rest.rpartition(":")
+    try:
+        socket.create_connection((host.strip("[]"), int(port)), timeout=5).close()
+    except OSError as err:
+        raise InputError(f"--scheduler {scheduler}: cannot connect ({err.strerror or err})") from None
