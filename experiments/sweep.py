@@ -1,7 +1,9 @@
 """One sweep from start to end: check, plan, resume, execute, commit, and describe the folder.
 
 Ctrl-C sets a flag instead of raising inside whatever line happens to run, so the sweep stops between
-runs: finished runs are committed, the manifest says "interrupted", and the same call resumes it.
+runs: finished runs are committed, the manifest says "interrupted", and the same call resumes it. An
+executor that is lost (Dask scheduler gone, local workers dying) ends the sweep the same way, with
+`ExecutorLost` naming the cause: the runs it lost are missing, not failed, and the same call computes them.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 from experiments import manifest as mf
 from experiments import storage
-from experiments.execute import SerialExecutor, drive, executor_for
+from experiments.execute import ExecutorLost, SerialExecutor, drive, executor_for
 from experiments.plan import Outcome, Task, tasks
 from experiments.progress import SweepProgress
 from experiments.results import Results
@@ -55,6 +57,7 @@ def sweep(
         )
         total = manifest["runs_total"]
         status = "aborted"  # an error other than Ctrl-C; what was committed stays, and resumes
+        lost: ExecutorLost | None = None
         with SweepProgress(total, len(done), f"sweep {experiment.name}", progress) as bar, _ctrl_c() as stop:
 
             def on_done(task: Task, outcome: Outcome) -> None:
@@ -69,21 +72,28 @@ def sweep(
             try:
                 with _executor(executor, workers, scheduler, local_cluster) as (pool, n):
                     todo = tasks(experiment, samples, done)
-                    drive(pool, todo, on_done, window=_window(pool, n), tick=tick, stop=stop)
+                    drive(pool, todo, on_done, _window(pool, n), tick=tick, stop=stop, note=bar.note)
                 status = "complete"
             except KeyboardInterrupt:
                 status = "interrupted"
                 raise
+            except ExecutorLost as err:  # not re-raised here: the folder is described first
+                status, lost = "executor lost", err
             finally:
                 writer.flush()
                 counts = _finish(out, manifest, session, status, csv)
+                committed = f"{total - counts['missing']} of {total} runs are committed in {out}"
                 if status == "interrupted":
                     print(
-                        f"sweep interrupted: {total - counts['missing']} of {total} runs are committed in "
-                        f"{out}; run the same command again to compute the rest",
+                        f"sweep interrupted: {committed}; run the same command again to compute the rest",
                         file=sys.stderr,
                     )
-        return Results(out)
+    if lost is not None:  # one line for the caller (the CLI prints it): the cause and how to go on
+        raise ExecutorLost(
+            f"sweep stopped, {lost}: {committed}; run the same command again (with a working "
+            "scheduler or workers) to compute the rest"
+        ) from None
+    return Results(out)
 
 
 def _executor(
