@@ -124,8 +124,9 @@ class LocalPool(Executor):
     guard its entry point with `if __name__ == "__main__":`.)
     """
 
-    def __init__(self, n: int, restarts: int = POOL_RESTARTS) -> None:
-        self.n, self.restarts = n, restarts
+    def __init__(self, n: int, restarts: int | None = None) -> None:
+        self.n = n
+        self.restarts = POOL_RESTARTS if restarts is None else restarts
         self.pool = self._new()
 
     def _new(self) -> ProcessPoolExecutor:
@@ -353,7 +354,8 @@ def _renew(
         )
     renew = getattr(executor, "renew", None)
     if renew is None or not renew():
-        raise ExecutorLost(f"local worker processes died {breaks} times ({_describe(err)})")
+        times = f"{breaks} time{'s' if breaks > 1 else ''}"
+        raise ExecutorLost(f"local worker processes died, the pool broke {times} ({_describe(err)})")
     note(f"a worker process died ({_describe(err)}); its pool's {lost} runs in flight go to a fresh pool")
 
 

@@ -91,6 +91,7 @@ def open_folder(path: Path, manifest: dict[str, Any]) -> dict[str, Any]:
                 f"{old.get('spec_file')}); refusing to mix them: use another --out folder or delete it"
             )
         tidy(path)
+        forget_lost(path)
         return old
     if path.exists() and any(f.name != LOCK for f in path.iterdir()):
         raise InputError(f"{path}: folder is not empty and has no {MANIFEST}; use an empty or new folder")
@@ -109,6 +110,25 @@ def tidy(path: Path) -> None:
     for orphan in (path / WEEKLY).glob("part-*.parquet"):
         if orphan.name not in committed:
             orphan.unlink()
+
+
+#: How sweeps before version 2 of the executor loop stored a run the executor lost, as if it had failed.
+LOST_PREFIX = "executor error:"
+
+
+def forget_lost(path: Path) -> int:
+    """Drop rows of runs the executor lost that an older sweep stored as failed, so a resume computes
+    them; returns how many. Each such part is rewritten atomically without them (a lost run has no
+    weekly rows, so its weekly twin stays as it is); failures the model raised stay, as data."""
+    dropped = 0
+    for file in part_files(path):
+        errors = pq.read_table(file, columns=["error"]).column("error").to_pylist()
+        keep = [not (e or "").startswith(LOST_PREFIX) for e in errors]
+        if all(keep):
+            continue
+        dropped += keep.count(False)
+        _write_parquet(pq.read_table(file).filter(pa.array(keep)), file)
+    return dropped
 
 
 def part_files(path: Path, sub: str = RUNS) -> list[Path]:
