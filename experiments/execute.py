@@ -20,6 +20,7 @@ import signal
 import sys
 import threading
 import time
+import traceback
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import (
@@ -31,7 +32,7 @@ from concurrent.futures import (
     ProcessPoolExecutor,
     wait,
 )
-from contextlib import contextmanager, suppress
+from contextlib import contextmanager, nullcontext, suppress
 from typing import Any
 
 from experiments.plan import Outcome, Task, run_task
@@ -189,7 +190,8 @@ def _dask(workers: int | None, scheduler: str | None) -> Iterator[tuple[Executor
         client = Client(cluster)
     try:
         executor = client.get_executor(pure=False)  # pure=False: never merge two runs into one task
-        yield executor, max(1, sum(client.nthreads().values()))
+        with quiet_cascade():
+            yield executor, max(1, sum(client.nthreads().values()))
     finally:
         if client.status == "running":
             client.close()
@@ -212,6 +214,43 @@ def _quiet(*names: str) -> Iterator[None]:
     finally:
         for log, disabled in zip(logs, before, strict=True):
             log.disabled = disabled
+
+
+class _CascadeFilter(logging.Filter):
+    """Drops tornado's report of an error raised inside distributed's `_cascade_future`.
+
+    When the scheduler goes away while a result is being fetched, distributed's executor lets the
+    `CommClosedError` escape into the event loop, which logs it as a 50-line traceback (and leaves
+    the future pending). The sweep notices the lost scheduler itself and says so in one line.
+    """
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        exc = record.exc_info[1] if record.exc_info else None
+        if exc is None:
+            return True
+        return not any(f.f_code.co_name == "_cascade_future" for f, _ in traceback.walk_tb(exc.__traceback__))
+
+
+_CASCADE = _CascadeFilter()
+_cascade_users = 0
+_cascade_lock = threading.Lock()
+
+
+@contextmanager
+def quiet_cascade() -> Iterator[None]:
+    """While any sweep runs on Dask, filter `_CascadeFilter`'s noise from the "tornado.application" log."""
+    global _cascade_users
+    log = logging.getLogger("tornado.application")
+    with _cascade_lock:
+        _cascade_users += 1
+        log.addFilter(_CASCADE)
+    try:
+        yield
+    finally:
+        with _cascade_lock:
+            _cascade_users -= 1
+            if _cascade_users == 0:
+                log.removeFilter(_CASCADE)
 
 
 def gone(executor: Executor) -> str | None:
@@ -247,6 +286,20 @@ def drive(
     executor is gone, its pool cannot be renewed, or a run is lost too often, the runs that did
     finish are handed to `on_done` and `ExecutorLost` is raised; lost runs are never recorded.
     """
+    with quiet_cascade() if hasattr(executor, "_client") else nullcontext():
+        _drive(executor, tasks, on_done, window, tick, stop, tick_seconds, note)
+
+
+def _drive(
+    executor: Executor,
+    tasks: Iterable[Task],
+    on_done: Callable[[Task, Outcome], None],
+    window: int,
+    tick: Callable[[], None],
+    stop: Callable[[], bool],
+    tick_seconds: float,
+    note: Callable[[str], None],
+) -> None:
     pending: dict[Future, Task] = {}
     queue = iter(tasks)
     retry: deque[Task] = deque()
@@ -301,8 +354,11 @@ def drive(
         _harvest(pending, on_done)
         raise
     finally:
-        for future in pending:
-            future.cancel()
+        # A gone Dask client has cancelled its futures already; cancelling them here as well races
+        # its callbacks (which set results on them) into "InvalidStateError" tracebacks on stderr.
+        if not gone(executor):
+            for future in pending:
+                future.cancel()
 
 
 def _error(future: Future) -> BaseException | None:
