@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import os
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -156,8 +156,10 @@ class PartWriter:
         provenance: dict[str, Any],
         flush_runs: int = 64,
         flush_seconds: float = 2.0,
+        on_commit: Callable[[int, int], None] = lambda ok, failed: None,
     ) -> None:
         self.path, self.runs, self.weekly = path, runs, weekly
+        self.on_commit = on_commit  # called with the part's ok and failed runs once it is committed
         self.provenance = provenance
         self.flush_runs, self.flush_seconds = flush_runs, flush_seconds
         numbers = [int(f.stem.split("-")[1]) for f in (path / RUNS).glob("part-*.parquet")]
@@ -210,6 +212,8 @@ class PartWriter:
             _write_parquet(table, self.path / WEEKLY / name)
         table = pa.Table.from_pylist(rows, schema=self.runs.with_metadata(meta))
         _write_parquet(table, self.path / RUNS / name)
+        failed = sum(row["status"] == "failed" for row in rows)
+        self.on_commit(len(rows) - failed, failed)
 
 
 def _write_parquet(table: pa.Table, target: Path) -> None:

@@ -12,6 +12,7 @@ import os
 import signal
 import sys
 import threading
+import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import Executor
 from contextlib import contextmanager, nullcontext
@@ -50,12 +51,35 @@ def sweep(
     with storage.hold(out):
         manifest = storage.open_folder(out, mf.build(experiment, samples, runs_schema, weekly_schema))
         session: dict[str, Any] = {"started": mf.now(), "git_commit": mf.provenance()["git_commit"]}
-        ids = storage.read(out, storage.RUNS, ["run_id"])
+        ids = storage.read(out, storage.RUNS, ["run_id", "status"])
         done = set() if ids is None else set(ids["run_id"])
-        writer = storage.PartWriter(
-            out, runs_schema, weekly_schema, mf.part_provenance(manifest), flush_runs, flush_seconds
-        )
         total = manifest["runs_total"]
+        failed = 0 if ids is None else int((ids["status"] == "failed").sum())
+        live = {"total": total, "ok": len(done) - failed, "failed": failed, "written": 0.0, "cost": 0.0}
+
+        def on_commit(ok: int, failed: int) -> None:
+            """Keep the manifest's counts up with the folder, so that even a killed sweep's manifest
+            tells what it holds: after every part, or less often if the manifest is large (writing
+            it may take at most a twentieth of the time)."""
+            live["ok"] += ok
+            live["failed"] += failed
+            if time.monotonic() - live["written"] < 20 * live["cost"]:
+                return
+            start = time.monotonic()
+            counts = {k: live[k] for k in ("total", "ok", "failed")}
+            counts["missing"] = total - counts["ok"] - counts["failed"]
+            storage.write_json(out / storage.MANIFEST, {**manifest, "counts": counts, "status": "running"})
+            live["written"], live["cost"] = time.monotonic(), time.monotonic() - start
+
+        writer = storage.PartWriter(
+            out,
+            runs_schema,
+            weekly_schema,
+            mf.part_provenance(manifest),
+            flush_runs,
+            flush_seconds,
+            on_commit,
+        )
         status = "aborted"  # an error other than Ctrl-C; what was committed stays, and resumes
         lost: ExecutorLost | None = None
         with SweepProgress(total, len(done), f"sweep {experiment.name}", progress) as bar, _ctrl_c() as stop:

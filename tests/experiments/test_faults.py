@@ -286,5 +286,11 @@ def test_a_sigkilled_sweep_leaves_no_process_behind(spec, tmp_path):
         while session(proc.pid) and time.monotonic() - killed < 5:
             time.sleep(0.05)
         assert session(proc.pid) == {}, f"outlived the sweep by 5 s: {session(proc.pid)}"
+        # The manifest was kept up with every committed part: at most the newest is not counted yet.
+        parts = sorted((out / "runs").glob("part-*.parquet"))
+        rows, newest = committed(out), pq.ParquetFile(parts[-1]).metadata.num_rows
+        counts = manifest(out)["counts"]
+        assert manifest(out)["status"] == "running" and counts["failed"] == 0
+        assert rows - newest <= counts["ok"] <= rows and counts["missing"] == TOTAL - counts["ok"]
     finally:
         kill_session(proc.pid)
