@@ -1,11 +1,13 @@
 """The sweep's progress bar on stderr: runs done, failed, rate and time left.
 
-Like the CLI's bar (`truce/progress.py`) it appears only after a couple of seconds, so quick sweeps
-and tests stay quiet; this package cannot import the CLI's, as nothing imports `truce`.
+Like the CLI's bar (`truce/progress.py`) it appears only after a couple of seconds, and only on a
+terminal, so quick sweeps, pipes and tests stay quiet; this package cannot import the CLI's, as
+nothing imports `truce`.
 """
 
 from __future__ import annotations
 
+import sys
 import time
 from types import TracebackType
 
@@ -41,6 +43,13 @@ class SweepProgress:
         self.failed += failed
         self.refresh()
 
+    def note(self, line: str) -> None:
+        """Print one line on stderr, above the bar if it is drawn."""
+        if self.bar is not None:
+            self.bar.console.print(line, markup=False, highlight=False)
+        else:
+            print(line, file=sys.stderr)
+
     def rate(self) -> float:
         """Runs per second in this session."""
         return self.new / max(1e-9, time.monotonic() - self.start)
@@ -52,13 +61,17 @@ class SweepProgress:
         if self.bar is None:
             if time.monotonic() - self.start < DELAY_SECONDS:
                 return
+            console = Console(stderr=True)
+            if not console.is_terminal:  # a bar in a pipe or log file is a stray blank line
+                self.enabled = False
+                return
             self.bar = Progress(
                 TextColumn("{task.description}"),
                 BarColumn(),
                 MofNCompleteColumn(),
                 TextColumn("runs · [red]{task.fields[failed]} failed[/] · {task.fields[rate]} runs/s ·"),
                 TimeRemainingColumn(),
-                console=Console(stderr=True),
+                console=console,
                 transient=True,
             )
             self.bar.start()

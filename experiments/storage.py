@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import os
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -91,6 +91,7 @@ def open_folder(path: Path, manifest: dict[str, Any]) -> dict[str, Any]:
                 f"{old.get('spec_file')}); refusing to mix them: use another --out folder or delete it"
             )
         tidy(path)
+        forget_lost(path)
         return old
     if path.exists() and any(f.name != LOCK for f in path.iterdir()):
         raise InputError(f"{path}: folder is not empty and has no {MANIFEST}; use an empty or new folder")
@@ -139,6 +140,25 @@ def tidy(path: Path) -> None:
             orphan.unlink()
 
 
+#: How sweeps before version 2 of the executor loop stored a run the executor lost, as if it had failed.
+LOST_PREFIX = "executor error:"
+
+
+def forget_lost(path: Path) -> int:
+    """Drop rows of runs the executor lost that an older sweep stored as failed, so a resume computes
+    them; returns how many. Each such part is rewritten atomically without them (a lost run has no
+    weekly rows, so its weekly twin stays as it is); failures the model raised stay, as data."""
+    dropped = 0
+    for file in part_files(path):
+        errors = pq.read_table(file, columns=["error"]).column("error").to_pylist()
+        keep = [not (e or "").startswith(LOST_PREFIX) for e in errors]
+        if all(keep):
+            continue
+        dropped += keep.count(False)
+        _write_parquet(pq.read_table(file).filter(pa.array(keep)), file)
+    return dropped
+
+
 def part_files(path: Path, sub: str = RUNS) -> list[Path]:
     """Committed part files of `runs/` (or their twins in `weekly/`), in commit order."""
     names = sorted(f.name for f in (path / RUNS).glob("part-*.parquet"))
@@ -164,8 +184,10 @@ class PartWriter:
         provenance: dict[str, Any],
         flush_runs: int = 64,
         flush_seconds: float = 2.0,
+        on_commit: Callable[[int, int], None] = lambda ok, failed: None,
     ) -> None:
         self.path, self.runs, self.weekly = path, runs, weekly
+        self.on_commit = on_commit  # called with the part's ok and failed runs once it is committed
         self.provenance = provenance
         self.flush_runs, self.flush_seconds = flush_runs, flush_seconds
         numbers = [int(f.stem.split("-")[1]) for f in (path / RUNS).glob("part-*.parquet")]
@@ -218,6 +240,8 @@ class PartWriter:
             _write_parquet(table, self.path / WEEKLY / name)
         table = pa.Table.from_pylist(rows, schema=self.runs.with_metadata(meta))
         _write_parquet(table, self.path / RUNS / name)
+        failed = sum(row["status"] == "failed" for row in rows)
+        self.on_commit(len(rows) - failed, failed)
 
 
 def _write_parquet(table: pa.Table, target: Path) -> None:

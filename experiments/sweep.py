@@ -1,7 +1,9 @@
 """One sweep from start to end: check, plan, resume, execute, commit, and describe the folder.
 
 Ctrl-C sets a flag instead of raising inside whatever line happens to run, so the sweep stops between
-runs: finished runs are committed, the manifest says "interrupted", and the same call resumes it.
+runs: finished runs are committed, the manifest says "interrupted", and the same call resumes it. An
+executor that is lost (Dask scheduler gone, local workers dying) ends the sweep the same way, with
+`ExecutorLost` naming the cause: the runs it lost are missing, not failed, and the same call computes them.
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ import os
 import signal
 import sys
 import threading
+import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import Executor
 from contextlib import contextmanager, nullcontext
@@ -18,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 from experiments import manifest as mf
 from experiments import storage
-from experiments.execute import SerialExecutor, drive, executor_for
+from experiments.execute import ExecutorLost, SerialExecutor, drive, executor_for
 from experiments.plan import Outcome, Task, tasks
 from experiments.progress import SweepProgress
 from experiments.results import Results
@@ -49,13 +52,37 @@ def sweep(
     with _executor(executor, workers, scheduler, local_cluster) as (pool, n), storage.hold(out):
         manifest = storage.open_folder(out, mf.build(experiment, samples, runs_schema, weekly_schema))
         session: dict[str, Any] = {"started": mf.now(), "git_commit": mf.provenance()["git_commit"]}
-        ids = storage.read(out, storage.RUNS, ["run_id"])
+        ids = storage.read(out, storage.RUNS, ["run_id", "status"])
         done = set() if ids is None else set(ids["run_id"])
-        writer = storage.PartWriter(
-            out, runs_schema, weekly_schema, mf.part_provenance(manifest), flush_runs, flush_seconds
-        )
         total = manifest["runs_total"]
+        failed = 0 if ids is None else int((ids["status"] == "failed").sum())
+        live = {"total": total, "ok": len(done) - failed, "failed": failed, "written": 0.0, "cost": 0.0}
+
+        def on_commit(ok: int, failed: int) -> None:
+            """Keep the manifest's counts up with the folder, so that even a killed sweep's manifest
+            tells what it holds: after every part, or less often if the manifest is large (writing
+            it may take at most a twentieth of the time)."""
+            live["ok"] += ok
+            live["failed"] += failed
+            if time.monotonic() - live["written"] < 20 * live["cost"]:
+                return
+            start = time.monotonic()
+            counts = {k: live[k] for k in ("total", "ok", "failed")}
+            counts["missing"] = total - counts["ok"] - counts["failed"]
+            storage.write_json(out / storage.MANIFEST, {**manifest, "counts": counts, "status": "running"})
+            live["written"], live["cost"] = time.monotonic(), time.monotonic() - start
+
+        writer = storage.PartWriter(
+            out,
+            runs_schema,
+            weekly_schema,
+            mf.part_provenance(manifest),
+            flush_runs,
+            flush_seconds,
+            on_commit,
+        )
         status = "aborted"  # an error other than Ctrl-C; what was committed stays, and resumes
+        lost: ExecutorLost | None = None
         with SweepProgress(total, len(done), f"sweep {experiment.name}", progress) as bar, _ctrl_c() as stop:
 
             def on_done(task: Task, outcome: Outcome) -> None:
@@ -69,21 +96,28 @@ def sweep(
 
             try:
                 todo = tasks(experiment, samples, done)
-                drive(pool, todo, on_done, window=_window(pool, n), tick=tick, stop=stop)
+                drive(pool, todo, on_done, _window(pool, n), tick=tick, stop=stop, note=bar.note)
                 status = "complete"
             except KeyboardInterrupt:
                 status = "interrupted"
                 raise
+            except ExecutorLost as err:  # not re-raised here: the folder is described first
+                status, lost = "executor lost", err
             finally:
                 writer.flush()
                 counts = _finish(out, manifest, session, status, csv)
+                committed = f"{total - counts['missing']} of {total} runs are committed in {out}"
                 if status == "interrupted":
                     print(
-                        f"sweep interrupted: {total - counts['missing']} of {total} runs are committed in "
-                        f"{out}; run the same command again to compute the rest",
+                        f"sweep interrupted: {committed}; run the same command again to compute the rest",
                         file=sys.stderr,
                     )
-        return Results(out)
+    if lost is not None:  # one line for the caller (the CLI prints it): the cause and how to go on
+        raise ExecutorLost(
+            f"sweep stopped, {lost}: {committed}; run the same command again (with a working "
+            "scheduler or workers) to compute the rest"
+        ) from None
+    return Results(out)
 
 
 def _executor(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 import time
 from pathlib import Path
 
@@ -19,9 +20,12 @@ def sweep(
     """Run `spec` into `out` and print one summary line; exit code 1 if any run failed.
 
     Failed runs do not stop the sweep, but a script chaining `truce sweep && truce report` should
-    know, hence the exit code; the first failure's last line points at the cause.
+    know, hence the exit code; the first failure's last line points at the cause. A lost executor
+    (the Dask scheduler gone, local workers dying) is no failure of the model: one line on stderr
+    and exit code 75 (`EX_TEMPFAIL`), the runs it lost still missing, to be computed by a rerun.
     """
     from experiments import Experiment
+    from experiments.execute import ExecutorLost
     from sim import files
 
     files.check_out_dir(out)
@@ -29,14 +33,18 @@ def sweep(
         _reach(scheduler)
     experiment = Experiment.from_toml(spec)
     start = time.monotonic()
-    results = experiment.run(
-        Path(out),
-        workers=workers,
-        scheduler=scheduler,
-        local_cluster=local_cluster,
-        csv=csv,
-        max_hours=max_hours,
-    )
+    try:
+        results = experiment.run(
+            Path(out),
+            workers=workers,
+            scheduler=scheduler,
+            local_cluster=local_cluster,
+            csv=csv,
+            max_hours=max_hours,
+        )
+    except ExecutorLost as lost:
+        print(f"truce: {lost}", file=sys.stderr)
+        return lost.exit_code
     counts = results.manifest["counts"]
     seconds = time.monotonic() - start
     print(

@@ -58,3 +58,32 @@ def test_a_run_that_raises_is_recorded_as_failed_and_the_sweep_goes_on(small, fa
 @pytest.mark.parametrize("workers", [1, 2])
 def test_worker_count_does_not_change_results(small, reference, tmp_path, workers):
     assert_same_results(reference, small().run(tmp_path / "w", workers=workers, progress=False))
+
+
+def test_a_lost_dask_result_is_one_line_not_a_tornado_traceback(caplog):
+    """distributed's executor lets an error fetching a result escape from `_cascade_future` into the
+    event loop, logged by tornado as a long traceback; while a sweep runs on Dask only that is dropped
+    (the sweep reports the lost scheduler itself)."""
+    import logging
+
+    from distributed import cfexecutor
+
+    from experiments.execute import quiet_cascade
+
+    assert callable(cfexecutor._cascade_future)  # the frame the filter looks for still exists
+    log = logging.getLogger("tornado.application")
+
+    def _cascade_future() -> None:
+        raise ConnectionError("scheduler gone")
+
+    def report(message: str, fn) -> None:
+        try:
+            fn()
+        except Exception:
+            log.exception(message)
+
+    with quiet_cascade():
+        report("dropped", _cascade_future)
+        report("kept: another error", lambda: 1 / 0)
+    report("kept: no sweep on Dask", _cascade_future)
+    assert [r.getMessage() for r in caplog.records] == ["kept: another error", "kept: no sweep on Dask"]

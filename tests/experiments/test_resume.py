@@ -10,6 +10,7 @@ import time
 from pathlib import Path
 
 import pandas as pd
+import pyarrow as pa
 import pyarrow.parquet as pq
 
 from experiments import Experiment, load
@@ -138,3 +139,30 @@ def test_a_second_sweep_into_a_folder_in_use_is_refused_and_the_first_completes(
     again = truce("sweep", str(spec), "--out", str(out), "--workers", "1")
     assert again.returncode == 0, again.stderr
     assert f"{TOTAL} ok, 0 failed of {TOTAL}" in again.stdout
+
+
+def test_runs_an_older_sweep_stored_as_executor_errors_are_computed_on_resume(small, reference, tmp_path):
+    """Before lost runs were told apart, a cancelled Dask future was stored as a failed run with
+    "executor error: ..."; such rows are not results: a resume drops them and computes those runs,
+    while a failure the model raised would stay."""
+    out = tmp_path / "out"
+    small().run(out, executor=SerialExecutor(), progress=False)
+    part = sorted((out / "runs").glob("part-*.parquet"))[0]
+    table = pq.read_table(part)
+    rows = table.to_pylist()
+    lost = [rows[1]["run_id"], rows[4]["run_id"]]
+    metrics = table.schema.names[table.schema.names.index("error") + 1 :]  # the summary columns
+    for row in (rows[1], rows[4]):
+        row.update({"status": "failed", "error": "executor error: CancelledError()\n"})
+        row.update(dict.fromkeys(metrics))
+    pq.write_table(pa.Table.from_pylist(rows, schema=table.schema), part)
+    weekly = pq.read_table(out / "weekly" / part.name)
+    keep = [rid not in lost for rid in weekly.column("run_id").to_pylist()]
+    pq.write_table(weekly.filter(pa.array(keep)), out / "weekly" / part.name)
+    assert load(out).runs.set_index("run_id").loc[lost, "status"].eq("failed").all()
+
+    resumed = small().run(out, executor=SerialExecutor(), progress=False)
+    assert len(resumed.runs) == 6 and resumed.runs["run_id"].is_unique
+    assert set(resumed.runs["status"]) == {"ok"}
+    pd.testing.assert_frame_equal(resumed.runs, reference.runs, check_exact=True)
+    pd.testing.assert_frame_equal(resumed.weekly, reference.weekly, check_exact=True)
