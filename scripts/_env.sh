@@ -31,4 +31,6 @@ if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
 fi
 # The dashboard's offline front-end assets (npm registry, once; instant when already cached).
 scripts/fetch_assets.sh
+# The model's compiled mechanisms (once per version of sim/; instant when already cached).
+.venv/bin/python -m sim.compiled
 export PATH="$ROOT/.venv/bin:$PATH"

@@ -32,5 +32,24 @@ def _cache_dir() -> Path:
     return Path(root) / "numba" / digest.hexdigest()[:16]
 
 
-numba.config.CACHE_DIR = str(_cache_dir())
+CACHE = _cache_dir()
+numba.config.CACHE_DIR = str(CACHE)
 kernel = numba.njit(cache=True, error_model="numpy")
+
+
+def warm() -> None:
+    """Compile the model once, if this version of it has no cache yet (`scripts/_env.sh` calls it,
+    so that no user's first run, and no workshop's first Step, waits for the compiler)."""
+    if CACHE.exists():
+        return
+    import sys
+
+    import sim
+
+    print("compiling the model for this machine (once per version, about a minute)", file=sys.stderr)
+    for design in ("siloed", "shared_kpis", "merged", "three_dimensional"):
+        sim.run(design, weeks=26, seed=0)
+
+
+if __name__ == "__main__":
+    warm()
