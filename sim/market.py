@@ -262,10 +262,8 @@ class Market:
 
     def word_of_mouth(self, cust: np.ndarray) -> tuple[int, int]:
         """Advocates and detractors: satisfied customers, and dissatisfied or recently churned ones."""
-        sat = self.satisfaction[cust]
-        advocates = int(np.count_nonzero(sat >= ADVOCATE))
-        detractors = int(np.count_nonzero(sat < DETRACTOR)) + self.churned
-        return advocates, detractors
+        advocates, detractors = _talkers(cust, self.satisfaction)
+        return advocates, detractors + self.churned
 
     # ------------------------------------------------------------------ weekly processes
     def drift(self, complexity: float, rng: np.random.Generator) -> None:
@@ -322,6 +320,15 @@ def _sample(state, first, last, tries, chosen, got, seen):
             chosen[got] = a
             got += 1
     return got
+
+
+@kernel
+def _talkers(cust, satisfaction):
+    advocates = detractors = 0
+    for c in cust:
+        advocates += satisfaction[c] >= ADVOCATE
+        detractors += satisfaction[c] < DETRACTOR
+    return advocates, detractors
 
 
 @kernel
