@@ -123,7 +123,6 @@ class Market:
         self._churned: deque[tuple[int, np.ndarray]] = deque()  # (week, accounts), oldest first
         self.churned = 0  # accounts in the churned state (all of them are in `_churned`)
         self.customers = np.empty(0, dtype=np.int64)  # the current customers, in the order they came
-        self._seen = np.zeros(n, dtype=bool)  # scratch for `sample`, all False between calls
         everyone = np.arange(n)
         self.move(everyone, State.UNAWARE, 0)
         # The initial book: customers are the better-fitting accounts (they bought before).
@@ -241,25 +240,6 @@ class Market:
         """Indices of the accounts not yet in any sales process (unaware or aware), ascending."""
         return (self.state <= State.AWARE.value).nonzero()[0]
 
-    def in_states(self, first: State, last: State) -> np.ndarray:
-        """Mask of the accounts in states `first` to `last`."""
-        return (self.state == first) if first == last else (self.state >= first) & (self.state <= last)
-
-    def sample(self, rng: np.random.Generator, k: int, first: State, last: State, pool: int) -> np.ndarray:
-        """`k` distinct accounts drawn uniformly at random from the `pool` accounts in states `first`
-        to `last` (k <= pool), in random order: the law of `rng.choice` on the list of them, without
-        listing them. Candidates are drawn from all accounts and those outside the pool passed over,
-        so the cost follows `k`, not the size of the market; a pool under four times `k` is listed."""
-        if 4 * k > pool:
-            return rng.choice(self.in_states(first, last).nonzero()[0], size=k, replace=False)
-        chosen = np.empty(k, dtype=np.int64)
-        got = 0
-        while got < k:
-            tries = rng.random(int(1.5 * (k - got) * self.n / pool) + 32)
-            got = _sample(self.state, first.value, last.value, tries, chosen, got, self._seen)
-        self._seen[chosen] = False
-        return chosen
-
     def word_of_mouth(self, cust: np.ndarray) -> tuple[int, int]:
         """Advocates and detractors: satisfied customers, and dissatisfied or recently churned ones."""
         advocates, detractors = _talkers(cust, self.satisfaction)
@@ -305,21 +285,6 @@ def _clocks(idx, clock, key, awareness_hazard, since, wake, forget_at):
             wake[a] = awareness_hazard - np.log(u[i])
         else:
             forget_at[a] = since[a] + np.int64(np.ceil(np.log(u[i]) / np.log1p(-FORGET_WEEKLY)))
-
-
-@kernel
-def _sample(state, first, last, tries, chosen, got, seen):
-    """Fill `chosen` from `got` on with the accounts `tries` (uniforms, scaled to account indices) hit
-    in states `first` to `last`, each once (`seen` marks those taken); returns how many are chosen."""
-    for u in tries:
-        if got == chosen.size:
-            break
-        a = np.int64(u * state.size)
-        if first <= state[a] <= last and not seen[a]:
-            seen[a] = True
-            chosen[got] = a
-            got += 1
-    return got
 
 
 @kernel

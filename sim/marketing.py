@@ -59,14 +59,14 @@ def run_campaigns(model: TruceModel, rows: np.ndarray) -> int:
     market.update_brand(min(1.0, target), p.brand_decay)
     wanted = rng.poisson(rate)
     pools = np.ceil(wanted / (1.0 - 0.6 * weight)).astype(np.int64)
-    aware = int(np.count_nonzero(market.in_states(State.AWARE, State.AWARE)))
+    aware = market.indices(State.AWARE)
     total = int(pools.sum())
-    if not total or not aware:
+    if not total or not aware.size:
         return 0
-    if total > aware:  # a small market runs out of aware accounts
-        pools = np.floor(pools * aware / total).astype(np.int64)
+    if total > aware.size:  # a small market runs out of aware accounts
+        pools = np.floor(pools * aware.size / total).astype(np.int64)
         total = int(pools.sum())
-    candidates = market.sample(rng, total, State.AWARE, State.AWARE, aware)
+    candidates = rng.choice(aware, size=total, replace=False)
     noise = rng.normal(0, SCORING_NOISE, total)
     chosen, owner, scores = _best_scored(
         candidates, pools, wanted, rows, market.profile, staff.scoring, noise

@@ -133,10 +133,11 @@ def prospect(model: TruceModel, reps: np.ndarray) -> int:
     total = int(n.sum())
     if not total:
         return 0
-    pool = int(np.count_nonzero(market.in_states(State.UNAWARE, State.AWARE)))
-    if pool < total:
+    pool = market.prospects()
+    if pool.size < total:
         return 0
-    accounts = market.sample(s, total, State.UNAWARE, State.AWARE, pool)
+    accounts = s.choice(pool, size=total, replace=False)
+    market = model.market
     return _prospect(
         accounts,
         s.random(total),
@@ -191,11 +192,11 @@ def refer(model: TruceModel, reps: np.ndarray, advocates: int) -> int:
     if n <= 0:
         return 0
     free = sales.free(model.staff, p, reps)
-    pool = int(np.count_nonzero(market.in_states(State.UNAWARE, State.AWARE)))
-    n = min(n, int(free.sum()), pool)
+    pool = market.prospects()
+    n = min(n, int(free.sum()), pool.size)
     if n <= 0:
         return 0
-    accounts = market.sample(w, n, State.UNAWARE, State.AWARE, pool)
+    accounts = w.choice(pool, size=n, replace=False)
     rows = w.choice(reps.repeat(free), size=n, replace=False)
     market.referred[accounts] = True
     open_opportunities(model, rows, accounts, Source.REFERRAL, log_odds=REFERRAL_LOG_ODDS)
