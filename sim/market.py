@@ -52,6 +52,11 @@ class State(IntEnum):
 _STATES = len(State)
 
 
+#: What an opportunity carries, per account (read while it is one): its owner (a salesperson's id),
+#: the marketer whose lead it was (id, for feedback; -1 if none), its `Source`, its chance to win.
+DEAL = np.dtype([("owner", np.int64), ("marketer", np.int64), ("source", np.int8), ("p_win", np.float32)])
+
+
 class Source(IntEnum):
     """Where an opportunity came from (marketing leads and bought leads pass the hand-off queue)."""
 
@@ -107,10 +112,8 @@ class Market:
         self.gap = np.zeros(n, dtype=np.float32)  # promised minus delivered, on satisfaction's scale
         self.referred = np.zeros(n, dtype=bool)
         self.server = np.full(n, -1, dtype=np.int64)  # service agent (id) of a customer
-        self.owner = np.full(n, -1, dtype=np.int64)  # salesperson (id) of an opportunity
-        self.marketer = np.full(n, -1, dtype=np.int64)  # marketer whose lead it was, for feedback
-        self.source = np.full(n, -1, dtype=np.int8)
-        self.p_win = np.zeros(n, dtype=np.float32)
+        self.deals = np.zeros(n, dtype=DEAL)  # an opportunity's terms (see `DEAL`)
+        self.deals["owner"] = self.deals["marketer"] = self.deals["source"] = -1
         self.brand = 0.5
         # Each account's luck in its current state (see the module docstring).
         self.awareness_hazard = 0.0  # cumulative over the run, the same for every unaware account
@@ -134,6 +137,22 @@ class Market:
         self.satisfaction[customers] = np.clip(rng.normal(0.72, 0.1, k), 0, 1)
         rest = self.indices(State.UNAWARE)
         self.move(rest[rng.random(rest.size) < 0.3], State.AWARE, 0)
+
+    @property
+    def owner(self) -> np.ndarray:
+        return self.deals["owner"]
+
+    @property
+    def marketer(self) -> np.ndarray:
+        return self.deals["marketer"]
+
+    @property
+    def source(self) -> np.ndarray:
+        return self.deals["source"]
+
+    @property
+    def p_win(self) -> np.ndarray:
+        return self.deals["p_win"]
 
     # ------------------------------------------------------------------ the lifecycle
     def move(self, idx: np.ndarray, state: State, week: int) -> None:

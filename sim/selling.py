@@ -15,7 +15,7 @@ import numpy as np
 
 from sim import sales
 from sim.compiled import kernel
-from sim.market import FIT_SHARPNESS, Source, State, fit_log_odds, forrester_effect, market_move, sigmoid
+from sim.market import FIT_SHARPNESS, Source, State, forrester_effect, market_move, sigmoid
 from sim.rng import keyed_uniform3
 from sim.staff import Role
 
@@ -41,10 +41,7 @@ def open_opportunities(
         model.week,
         market.state,
         market.since,
-        market.p_win,
-        market.owner,
-        market.source,
-        market.marketer,
+        market.deals,
         market.profile,
         market.taste,
         model.staff.table,
@@ -65,9 +62,7 @@ def context(model: TruceModel) -> float:
 
 
 @kernel
-def open_deal(
-    a, row, source, marketer, log_odds, week, state, since, p_win, owner, src, mkt, profile, taste, staff
-):
+def open_deal(a, row, source, marketer, log_odds, week, state, since, deals, profile, taste, staff):
     """Account `a` becomes an opportunity owned by staff `row`; its win chance is fixed now from its
     fit, the seller's productivity and `log_odds` (the organisation's context plus the caller's)."""
     fit = 0.0
@@ -76,17 +71,16 @@ def open_deal(
     logit = FIT_SHARPNESS * fit + 0.8 * (staff[row].productivity - 1) + log_odds
     state[a] = State.OPPORTUNITY
     since[a] = week
-    p_win[a] = 1.0 / (1.0 + np.exp(-logit))
-    owner[a] = staff[row].uid
-    src[a] = source
-    mkt[a] = marketer
+    deal = deals[a]
+    deal.p_win = 1.0 / (1.0 + np.exp(-logit))
+    deal.owner = staff[row].uid
+    deal.source = source
+    deal.marketer = marketer
     staff[row].open += 1
 
 
 @kernel
-def _open_all(
-    accounts, rows, source, log_odds, week, state, since, p_win, owner, src, mkt, profile, taste, staff
-):
+def _open_all(accounts, rows, source, log_odds, week, state, since, deals, profile, taste, staff):
     for i in range(accounts.size):
         open_deal(
             accounts[i],
@@ -97,10 +91,7 @@ def _open_all(
             week,
             state,
             since,
-            p_win,
-            owner,
-            src,
-            mkt,
+            deals,
             profile,
             taste,
             staff,
@@ -137,51 +128,9 @@ def prospect(model: TruceModel, reps: np.ndarray) -> int:
     if pool.size < total:
         return 0
     accounts = s.choice(pool, size=total, replace=False)
-    market = model.market
-    return _prospect(
-        accounts,
-        s.random(total),
-        reps.repeat(n),
-        context(model),
-        model.week,
-        market.state,
-        market.since,
-        market.p_win,
-        market.owner,
-        market.source,
-        market.marketer,
-        market.profile,
-        market.taste,
-        staff.table,
-    )
-
-
-@kernel
-def _prospect(accounts, u, rows, log_odds, week, state, since, p_win, owner, src, mkt, profile, taste, staff):
-    """Talking to the prospects shows who really fits: those become opportunities. Returns how many."""
-    fit = 1.0 / (1.0 + np.exp(-fit_log_odds(profile, taste, accounts)))
-    opened = 0
-    for i in range(accounts.size):
-        if u[i] < fit[i]:
-            open_deal(
-                accounts[i],
-                rows[i],
-                Source.SELF,
-                -1,
-                log_odds,
-                week,
-                state,
-                since,
-                p_win,
-                owner,
-                src,
-                mkt,
-                profile,
-                taste,
-                staff,
-            )
-            opened += 1
-    return opened
+    good = s.random(total) < market.fit(accounts)  # talking to them shows who really fits
+    open_opportunities(model, reps.repeat(n)[good], accounts[good], Source.SELF)
+    return int(good.sum())
 
 
 def refer(model: TruceModel, reps: np.ndarray, advocates: int) -> int:
