@@ -10,8 +10,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from sim import marketing, sales
-from sim.compiled import kernel
+from sim import marketing
 
 if TYPE_CHECKING:
     from sim.model import TruceModel
@@ -22,32 +21,6 @@ class FeedbackChannel:
 
     def __init__(self) -> None:
         self.pending: dict[int, list[tuple[np.ndarray, np.ndarray, np.ndarray]]] = defaultdict(list)
-
-    def report(
-        self,
-        model: TruceModel,
-        rows: np.ndarray,
-        accounts: np.ndarray,
-        marketers: np.ndarray,
-        won: np.ndarray,
-    ) -> dict[str, int]:
-        """The salespeople in staff `rows` decide, lead by lead, whether to write the outcome up for
-        the marketer whose lead it was; returns resolved and reported counts for the week's record."""
-        if not accounts.size:
-            return {}
-        staff = model.staff
-        p = model.p
-        prob = _probability(rows, staff.trust, p.feedback_probability, p.shared_bonus_share, p.crm_level)
-        known = marketers >= 0
-        sent = (model.streams["feedback"].random(accounts.size) < prob) & known
-        staff.reports += np.bincount(rows[sent], minlength=len(staff))
-        if sent.any():
-            due = model.week + model.p.feedback_delay_weeks
-            self.pending[due].append((marketers[sent], accounts[sent], won[sent].astype(float)))
-        return {
-            "feedback_resolved": int(np.count_nonzero(known)),
-            "feedback_reports": int(np.count_nonzero(sent)),
-        }
 
     def post(self, due: int, marketers: np.ndarray, accounts: np.ndarray, won: np.ndarray) -> None:
         """Reports written this week, arriving in week `due`."""
@@ -70,8 +43,3 @@ class FeedbackChannel:
         rows, accounts, outcomes = rows[here], accounts[here], outcomes[here]
         marketing.learn(staff.scoring, rows, model.market.profile, accounts, outcomes)
         return np.bincount(rows, minlength=len(staff)), arrived
-
-
-@kernel
-def _probability(rows, trust, norm, shared, crm):
-    return np.array([sales.feedback_probability(trust[r], norm, shared, crm) for r in rows])

@@ -201,8 +201,7 @@ def _settle(
     for i in range(accounts.size):
         row = who[i]
         if marketer[i] >= 0:
-            seen = staff[row].perceived
-            staff[row].perceived = min(1.0, max(0.0, seen + 0.05 * (qualified[i] / 0.6 - seen)))
+            sales.learn_from_lead(staff[row], qualified[i])
         if qualified[i]:
             stale = (-0.5 / p.lead_shelf_life_weeks) * waited[i]
             source_ = Source.MARKETING if marketer[i] >= 0 else Source.BOUGHT
@@ -221,11 +220,7 @@ def _settle(
                 staff,
             )
         else:
-            prob = sales.feedback_probability(
-                staff[row].trust, p.feedback_probability, p.shared_bonus_share, p.crm_level
-            )
-            sent[i] = marketer[i] >= 0 and report_u[j] < prob
-            staff[row].reports += sent[i]
+            sent[i] = marketer[i] >= 0 and sales.writes_up(staff[row], report_u[j], p)
             j += 1
             ours_lost += marketer[i] >= 0
         qualified_ += qualified[i]

@@ -148,12 +148,20 @@ def feedback_probability(trust: float, norm: float, shared: float, crm: float) -
 
 
 @kernel
-def learn_from_leads(perceived, rows, qualified) -> None:
-    """Own experience of marketing leads, the basis of trust in them: each lead's outcome moves its
-    salesperson's view 5 % of the way toward it, within [0, 1], in the order the leads came."""
-    for i, row in enumerate(rows):
-        seen = perceived[row]
-        perceived[row] = min(1.0, max(0.0, seen + 0.05 * (qualified[i] / 0.6 - seen)))
+def learn_from_lead(person, qualified: bool) -> None:
+    """Own experience of marketing leads, the basis of trust in them: a lead's outcome moves the
+    salesperson's (`person`, a row of the staff table) view 5 % of the way toward it, within [0, 1]."""
+    seen = person.perceived
+    person.perceived = min(1.0, max(0.0, seen + 0.05 * (qualified / 0.6 - seen)))
+
+
+@kernel
+def writes_up(person, u: float, p) -> bool:
+    """Whether the salesperson reports one marketing lead's outcome back (`u`: its uniform draw);
+    a report written takes selling time (`reports`, see `capacity`)."""
+    sent = u < feedback_probability(person.trust, p.feedback_probability, p.shared_bonus_share, p.crm_level)
+    person.reports += sent
+    return sent
 
 
 @kernel

@@ -292,11 +292,7 @@ def _settle(
         else:
             referred[a] = False
         if mkt[i]:
-            prob = sales.feedback_probability(
-                row.trust, p.feedback_probability, p.shared_bonus_share, p.crm_level
-            )
-            sent[i] = report_u[j] < prob
-            row.reports += sent[i]
+            sent[i] = sales.writes_up(row, report_u[j], p)
             j += 1
         owner[a] = -1
     return clock, bookings, sent
