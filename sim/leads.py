@@ -7,7 +7,6 @@ the response-time curve of Oldroyd, McElheran & Elkington (2011).
 
 from __future__ import annotations
 
-import math
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -83,82 +82,46 @@ def run_handoff(model: TruceModel, reps: np.ndarray) -> dict[str, float]:
     n = leads.size
     if not n or not reps.size:
         return out
-    h = model.streams["handoff"]
-    pick, want = h.random((2, n))  # which salesperson looks at each lead, and whether they want it
-    org, carry = model.org, sales.carrying(staff, p)
-    compliance = _compliance(staff.trust, p.lead_sla_hours, p.leadership_backing)
-    take, who = _take(
-        pick,
-        want,
+    # The week's draws, one set per queued lead whether it is taken or not: which salesperson looks
+    # at it, whether they want it and whether contact qualifies it; the hours to first contact,
+    # whether the SLA is met and the hours it caps them at; whether a lost lead is reported back.
+    look = model.streams["handoff"].random((3, n))
+    respond = model.streams["response"].random((3, n))
+    report = model.streams["feedback"].random(n)
+    take, who, qualified, sent, lost, clock, counts = _handoff(
+        leads,
+        look,
+        respond,
+        report,
         reps,
-        leads["score"],
-        carry,
-        staff.open,
-        staff.trust,
-        staff.perceived,
-        compliance,
-        p.shared_bonus_share,
-        p.marketing_revenue_weight,
-        p.handoff_friction,
-        org.liaison_strength,
-    )
-    if not take.size:
-        return out
-    taken = leads[take]
-    accounts, marketer, waited = taken["account"], taken["marketer"], week - taken["created"]
-    # The draws: hours to first contact (exponential around the person's own mean; the SLA caps it
-    # when met), then whether the contact qualifies the lead.
-    r, sla = model.streams["response"], p.lead_sla_hours
-    norm = _response_hours(
-        who, carry, staff.open, staff.trust, p.response_hours, p.crm_level, p.handoff_friction
-    )
-    hours = r.exponential(1.0, take.size) * norm
-    if sla > 0:
-        met = r.random(take.size) < compliance[who]
-        hours = np.where(met, np.minimum(hours, r.uniform(min(0.2, sla), sla, take.size)), hours)
-    hours = np.maximum(hours, 0.1)
-    qualified = _qualified(
-        hours + waited * HOURS_PER_WEEK,
-        h.random(take.size),
-        market.profile,
-        market.taste,
-        accounts,
-        p.response_decay_strength,
-        p.lead_shelf_life_weeks,
-        math.log(p.qualification_odds),
-    )
-    # Lost leads return to the aware pool, each reported on or not; qualified ones become deals.
-    report_u = model.streams["feedback"].random(take.size - int(qualified.sum()))
-    lost, clock, sent, counts = _settle(
-        accounts,
-        who,
-        marketer,
-        qualified,
-        waited,
-        report_u,
         week,
         context(model),
+        model.org.liaison_strength,
         p.packed,
         market.state,
         market.since,
+        market.census,
         market.episodes,
         market.deals,
         market.profile,
         market.taste,
         staff.table,
     )
+    if not take.size:
+        return out
     market.moved(lost, State.AWARE, week, clock)
+    accounts, marketer = leads["account"][take], leads["marketer"][take]
     model.feedback.post(week + p.feedback_delay_weeks, marketer[sent], accounts[sent], qualified[sent])
     ours = marketer >= 0
     out.update(
         leads_accepted=take.size,
-        leads_qualified=counts[0],
-        opportunities_created_marketing=counts[1],
-        feedback_resolved=counts[2],
-        feedback_reports=counts[3],
-        sla_met=int((hours <= p.lead_sla_hours).sum()) if p.lead_sla_hours else 0,
-        wait_weeks_sum=out.get("wait_weeks_sum", 0.0) + float(waited.sum()),
-        response_hours_sum=float(hours.sum()),
+        leads_qualified=int(counts[0]),
+        opportunities_created_marketing=int(counts[1]),
+        feedback_resolved=int(counts[2]),
+        feedback_reports=int(counts[3]),
+        sla_met=int(counts[4]),
+        wait_weeks_sum=out.get("wait_weeks_sum", 0.0) + counts[5],
+        response_hours_sum=counts[6],
         accepted_from=marketer[ours],
     )
     model.handoffs.append((marketer[ours], staff.uid[who[ours]]))
@@ -166,6 +129,104 @@ def run_handoff(model: TruceModel, reps: np.ndarray) -> dict[str, float]:
     keep[take] = False
     queue.leads = leads[keep]
     return out
+
+
+@kernel
+def _handoff(
+    leads,
+    look,
+    respond,
+    report,
+    reps,
+    week,
+    context,
+    liaison,
+    p,
+    state,
+    since,
+    census,
+    episodes,
+    deals,
+    profile,
+    taste,
+    staff,
+):
+    """The hand-off of the queued `leads` with the week's draws (see `run_handoff`): who takes which
+    lead, the hours to first contact (exponential around the person's own mean; the SLA caps it when
+    met), whether contact qualifies it, and what follows (`_settle`). Returns the leads taken (queue
+    positions), their takers' rows, whether each qualified and was reported back, the lost accounts
+    and their clocks' keys, and the counts (qualified, marketing's qualified, marketing's lost,
+    reports, SLA met, weeks waited, hours to first contact)."""
+    q = p[0]
+    carry = np.empty(staff.size)
+    compliance = np.empty(staff.size)
+    for r in range(staff.size):
+        person = staff[r]
+        carry[r] = sales.capacity(q.rep_capacity, person.ramp, person.meeting_hours, person.reports)
+        compliance[r] = sales.sla_compliance(person.trust, q.lead_sla_hours, q.leadership_backing)
+    take, who = _take(
+        look[0],
+        look[1],
+        reps,
+        leads["score"],
+        carry,
+        staff["open"],
+        staff["trust"],
+        staff["perceived"],
+        compliance,
+        q.shared_bonus_share,
+        q.marketing_revenue_weight,
+        q.handoff_friction,
+        liaison,
+    )
+    m = take.size
+    accounts, marketer = leads["account"][take], leads["marketer"][take]
+    waited = week - leads["created"][take]
+    hours = np.empty(m)
+    sla = q.lead_sla_hours
+    for i in range(m):
+        w, lead = who[i], take[i]
+        mean = sales.response_hours(
+            q.response_hours, carry[w], staff[w].open, staff[w].trust, q.crm_level, q.handoff_friction
+        )
+        h = -np.log1p(-respond[0, lead]) * mean
+        if sla > 0 and respond[1, lead] < compliance[w]:
+            h = min(h, min(0.2, sla) + (sla - min(0.2, sla)) * respond[2, lead])
+        hours[i] = max(h, 0.1)
+    qualified = _qualified(
+        hours + waited * HOURS_PER_WEEK,
+        look[2][take],
+        profile,
+        taste,
+        accounts,
+        q.response_decay_strength,
+        q.lead_shelf_life_weeks,
+        np.log(q.qualification_odds),
+    )
+    lost, clock, sent, counts = _settle(
+        accounts,
+        who,
+        marketer,
+        qualified,
+        waited,
+        report[take],
+        week,
+        context,
+        p,
+        state,
+        since,
+        census,
+        episodes,
+        deals,
+        profile,
+        taste,
+        staff,
+    )
+    sla_met = np.sum(hours <= sla) if sla > 0 else 0
+    summary = np.array(
+        [counts[0], counts[1], counts[2], counts[3], sla_met, waited.sum(), hours.sum()], dtype=np.float64
+    )
+    return take, who, qualified, sent, lost, clock, summary
 
 
 @kernel
@@ -181,6 +242,7 @@ def _settle(
     p,
     state,
     since,
+    census,
     episodes,
     deals,
     profile,
@@ -188,16 +250,16 @@ def _settle(
     staff,
 ):
     """The contacted leads' outcomes land: each salesperson learns from marketing's leads; a lost
-    lead returns to the aware pool and is reported back with the salesperson's own probability; a
+    lead returns to the aware pool and is reported back with the salesperson's own probability
+    (`report_u`, one uniform per lead); a
     qualified one becomes an opportunity, its win chance lowered by the weeks it went stale.
     Returns the lost accounts, the keys of their aware clocks, which leads were reported, and the counts
     of leads qualified, of marketing's leads qualified, of marketing's leads lost and of reports."""
     p = p[0]
     lost = accounts[~qualified]
-    clock = market_move(state, since, episodes, lost, State.AWARE, week)
+    clock = market_move(state, since, census, episodes, lost, State.AWARE, week)
     sent = np.zeros(accounts.size, dtype=np.bool_)
     qualified_, ours_qualified, ours_lost = 0, 0, 0
-    j = 0
     for i in range(accounts.size):
         row = who[i]
         if marketer[i] >= 0:
@@ -214,14 +276,14 @@ def _settle(
                 week,
                 state,
                 since,
+                census,
                 deals,
                 profile,
                 taste,
                 staff,
             )
         else:
-            sent[i] = marketer[i] >= 0 and sales.writes_up(staff[row], report_u[j], p)
-            j += 1
+            sent[i] = marketer[i] >= 0 and sales.writes_up(staff[row], report_u[i], p)
             ours_lost += marketer[i] >= 0
         qualified_ += qualified[i]
         ours_qualified += qualified[i] and marketer[i] >= 0
@@ -253,16 +315,6 @@ def _take(
         taken[j] = rank < free[looker[cand[j]]]
     take = cand[taken]
     return take, looker[take]
-
-
-@kernel
-def _compliance(trust, sla_hours, backing):
-    return np.array([sales.sla_compliance(t, sla_hours, backing) for t in trust])
-
-
-@kernel
-def _response_hours(who, carry, open_, trust, hours, crm, friction):
-    return np.array([sales.response_hours(hours, carry[w], open_[w], trust[w], crm, friction) for w in who])
 
 
 @kernel

@@ -16,6 +16,7 @@ Either way the same account meets the same luck in every design run on the same 
 
 from __future__ import annotations
 
+import math
 from collections import deque
 from enum import IntEnum
 
@@ -90,9 +91,9 @@ def forrester_effect(delay_ratio: np.ndarray | float) -> np.ndarray:
     return np.interp(delay_ratio, _DELAY_RATIO, _DELAY_EFFECT)
 
 
-def hazard_increment(hazard: np.ndarray | float) -> np.ndarray:
+def hazard_increment(hazard: float) -> float:
     """Cumulative-hazard step that makes a week's event probability exactly `hazard` (1 -> inf)."""
-    return -np.log1p(-np.minimum(hazard, 1.0))
+    return -math.log1p(-hazard) if hazard < 1.0 else math.inf
 
 
 class Market:
@@ -107,6 +108,8 @@ class Market:
         self.profile = rng.normal(size=(n, FEATURES)).astype(np.float32)
         self.value = (p.deal_value_mean * rng.lognormal(-0.18, 0.6, n)).astype(np.float32)
         self.state = np.zeros(n, dtype=np.int8)
+        self.census = np.zeros(len(State), dtype=np.int64)  # accounts per state, kept by `enter`
+        self.census[State.UNAWARE] = n
         self.since = np.zeros(n, dtype=np.int64)  # week the account entered its state
         self.satisfaction = np.zeros(n, dtype=np.float32)
         self.gap = np.zeros(n, dtype=np.float32)  # promised minus delivered, on satisfaction's scale
@@ -126,6 +129,7 @@ class Market:
         self._churned: deque[tuple[int, np.ndarray]] = deque()  # (week, accounts), oldest first
         self.churned = 0  # accounts in the churned state (all of them are in `_churned`)
         self.customers = np.empty(0, dtype=np.int64)  # the current customers, in the order they came
+        self._seen = np.zeros(n, dtype=bool)  # scratch for `sample`, all False between calls
         everyone = np.arange(n)
         self.move(everyone, State.UNAWARE, 0)
         # The initial book: customers are the better-fitting accounts (they bought before).
@@ -159,7 +163,7 @@ class Market:
         """Put accounts `idx` into `state` as of `week`; their luck for the new state is drawn (for
         all accounts that moved since the last draw at once) before any process reads it."""
         self.moved(
-            idx, state, week, market_move(self.state, self.since, self.episodes, idx, int(state), week)
+            idx, state, week, market_move(self.state, self.since, self.census, self.episodes, idx, int(state), week)
         )
 
     def moved(self, idx: np.ndarray, state: State, week: int, clock: np.ndarray) -> None:
@@ -198,9 +202,8 @@ class Market:
         imitation = p.bass_q * (advocates - p.negative_wom_weight * detractors) / self.n
         hazard = p.brand_awareness_rate * self.brand + (p.bass_p + max(imitation, 0.0)) / 52
         self._draw_entries()  # every threshold below dates from before this week's hazard
-        self.awareness_hazard += float(hazard_increment(hazard))
-        became = self._due(self.wake, self.awareness_hazard, State.UNAWARE, np.inf)
-        forgot = self._due(self.forget_at, week, State.AWARE, _NEVER)
+        self.awareness_hazard += hazard_increment(hazard)
+        became, forgot = _due(self.wake, self.awareness_hazard, self.forget_at, week, self.state)
         self.move(became, State.AWARE, week)
         self.move(forgot, State.UNAWARE, week)
         back = []
@@ -210,11 +213,6 @@ class Market:
             back_ = np.concatenate(back)
             self.churned -= back_.size
             self.move(back_, State.UNAWARE, week)
-
-    def _due(self, clock: np.ndarray, now: float, state: State, never: float) -> np.ndarray:
-        """Accounts whose `clock` has run out by `now` and are still in `state`; stale clocks (of
-        accounts that left the state meanwhile) are switched off."""
-        return _due(clock, now, self.state, state.value, never)
 
     def churn(self, week: int, p: Params) -> np.ndarray:
         """Weekly hazard rising as satisfaction falls; referred customers stay longer. Returns the lost.
@@ -249,7 +247,11 @@ class Market:
 
     def counts(self) -> list[int]:
         """Accounts per state."""
-        return _count(self.state, len(State)).tolist()
+        return self.census.tolist()
+
+    def count(self, first: State, last: State | None = None) -> int:
+        """Accounts in `first` (to `last`, if given)."""
+        return int(self.census[first : (first if last is None else last) + 1].sum())
 
     def indices(self, state: State) -> np.ndarray:
         """Indices of the accounts in `state`, ascending."""
@@ -258,6 +260,25 @@ class Market:
     def prospects(self) -> np.ndarray:
         """Indices of the accounts not yet in any sales process (unaware or aware), ascending."""
         return (self.state <= State.AWARE.value).nonzero()[0]
+
+    def sample(self, rng: np.random.Generator, k: int, first: State, last: State) -> np.ndarray:
+        """`k` distinct accounts drawn uniformly at random from those in states `first` to `last`
+        (at most as many as there are), in random order: the law of `rng.choice` on the list of them,
+        without listing them. Candidates are drawn from all accounts and those outside the states
+        passed over, so the cost follows `k`, not the size of the market; a pool under four times
+        `k` is listed instead."""
+        pool = self.count(first, last)
+        k = min(k, pool)
+        if 4 * k > pool:
+            listed = ((self.state >= first) & (self.state <= last)).nonzero()[0]
+            return rng.choice(listed, size=k, replace=False)
+        chosen = np.empty(k, dtype=np.int64)
+        got = 0
+        while got < k:
+            tries = rng.random(int(1.5 * (k - got) * self.n / pool) + 32)
+            got = _sample(self.state, first.value, last.value, tries, chosen, got, self._seen)
+        self._seen[chosen] = False
+        return chosen
 
     def word_of_mouth(self, cust: np.ndarray) -> tuple[int, int]:
         """Advocates and detractors: satisfied customers, and dissatisfied or recently churned ones."""
@@ -276,18 +297,27 @@ class Market:
 
 
 def _unit(v: np.ndarray) -> np.ndarray:
-    return v / np.linalg.norm(v)
+    return v / math.sqrt(v @ v)
 
 
 @kernel
-def market_move(state, since, episodes, idx, new, week):
+def enter(state, since, census, a, new, week):
+    """Account `a` enters state `new` in `week`: the one place a state changes, so `census` (accounts
+    per state) stays true without counting."""
+    census[state[a]] -= 1
+    census[new] += 1
+    state[a] = new
+    since[a] = week
+
+
+@kernel
+def market_move(state, since, census, episodes, idx, new, week):
     """Accounts `idx` enter state `new` in `week`. For a state with a clock, returns the key of each
     account's draw for it: which state, and how many times the account has entered it."""
     clocked = new <= State.AWARE
     clock = np.empty(idx.size if clocked else 0, dtype=np.int64)
     for i, a in enumerate(idx):
-        state[a] = new
-        since[a] = week
+        enter(state, since, census, a, new, week)
         if clocked:
             episodes[new, a] += 1
             clock[i] = episodes[new, a] * _STATES + new
@@ -316,6 +346,21 @@ def _talkers(cust, satisfaction):
 
 
 @kernel
+def _sample(state, first, last, tries, chosen, got, seen):
+    """Fill `chosen` from `got` on with the accounts `tries` (uniforms, scaled to account indices) hit
+    in states `first` to `last`, each once (`seen` marks those taken); returns how many are chosen."""
+    for u in tries:
+        if got == chosen.size:
+            break
+        a = np.int64(u * state.size)
+        if first <= state[a] <= last and not seen[a]:
+            seen[a] = True
+            chosen[got] = a
+            got += 1
+    return got
+
+
+@kernel
 def _leave(cust, satisfaction, referred, key, week, base, sensitivity):
     """Which customers leave this week: a weekly hazard rising as satisfaction falls, lower for
     referred customers, met by each customer's keyed uniform for (week, account)."""
@@ -329,21 +374,22 @@ def _leave(cust, satisfaction, referred, key, week, base, sensitivity):
     return leave
 
 
-@kernel
-def _count(state, states):
-    out = np.zeros(states, dtype=np.int64)
-    for s in state:
-        out[s] += 1
-    return out
-
 
 @kernel
-def _due(clock, now, state, expected, never):
-    hit = []
-    for i in range(clock.size):
-        if clock[i] <= now:
-            if state[i] == expected:
-                hit.append(i)
+def _due(wake, awareness_hazard, forget_at, week, state):
+    """Unaware accounts whose awareness threshold the cumulative hazard has passed, and aware ones
+    whose week to forget has come, in one pass; stale clocks (of accounts that left the state
+    meanwhile) are switched off."""
+    became, forgot = [], []
+    for i in range(state.size):
+        if wake[i] <= awareness_hazard:
+            if state[i] == State.UNAWARE:
+                became.append(i)
             else:
-                clock[i] = never
-    return np.array(hit, dtype=np.int64)
+                wake[i] = np.inf
+        if forget_at[i] <= week:
+            if state[i] == State.AWARE:
+                forgot.append(i)
+            else:
+                forget_at[i] = _NEVER
+    return np.array(became, dtype=np.int64), np.array(forgot, dtype=np.int64)

@@ -59,14 +59,14 @@ def run_campaigns(model: TruceModel, rows: np.ndarray) -> int:
     market.update_brand(min(1.0, target), p.brand_decay)
     wanted = rng.poisson(rate)
     pools = np.ceil(wanted / (1.0 - 0.6 * weight)).astype(np.int64)
-    aware = market.indices(State.AWARE)
+    aware = market.count(State.AWARE)
     total = int(pools.sum())
-    if not total or not aware.size:
+    if not total or not aware:
         return 0
-    if total > aware.size:  # a small market runs out of aware accounts
-        pools = np.floor(pools * aware.size / total).astype(np.int64)
+    if total > aware:  # a small market runs out of aware accounts
+        pools = np.floor(pools * aware / total).astype(np.int64)
         total = int(pools.sum())
-    candidates = rng.choice(aware, size=total, replace=False)
+    candidates = market.sample(rng, total, State.AWARE, State.AWARE)
     noise = rng.normal(0, SCORING_NOISE, total)
     chosen, owner, scores = _best_scored(
         candidates, pools, wanted, rows, market.profile, staff.scoring, noise

@@ -15,7 +15,7 @@ import numpy as np
 
 from sim import sales
 from sim.compiled import kernel
-from sim.market import FIT_SHARPNESS, Source, State, forrester_effect, market_move, sigmoid
+from sim.market import FIT_SHARPNESS, Source, State, enter, forrester_effect, market_move, sigmoid
 from sim.rng import keyed_uniform3
 from sim.staff import Role
 
@@ -41,6 +41,7 @@ def open_opportunities(
         model.week,
         market.state,
         market.since,
+        market.census,
         market.deals,
         market.profile,
         market.taste,
@@ -62,15 +63,14 @@ def context(model: TruceModel) -> float:
 
 
 @kernel
-def open_deal(a, row, source, marketer, log_odds, week, state, since, deals, profile, taste, staff):
+def open_deal(a, row, source, marketer, log_odds, week, state, since, census, deals, profile, taste, staff):
     """Account `a` becomes an opportunity owned by staff `row`; its win chance is fixed now from its
     fit, the seller's productivity and `log_odds` (the organisation's context plus the caller's)."""
     fit = 0.0
     for f in range(taste.size):
         fit += profile[a, f] * taste[f]
     logit = FIT_SHARPNESS * fit + 0.8 * (staff[row].productivity - 1) + log_odds
-    state[a] = State.OPPORTUNITY
-    since[a] = week
+    enter(state, since, census, a, State.OPPORTUNITY, week)
     deal = deals[a]
     deal.p_win = 1.0 / (1.0 + np.exp(-logit))
     deal.owner = staff[row].uid
@@ -80,7 +80,7 @@ def open_deal(a, row, source, marketer, log_odds, week, state, since, deals, pro
 
 
 @kernel
-def _open_all(accounts, rows, source, log_odds, week, state, since, deals, profile, taste, staff):
+def _open_all(accounts, rows, source, log_odds, week, state, since, census, deals, profile, taste, staff):
     for i in range(accounts.size):
         open_deal(
             accounts[i],
@@ -91,6 +91,7 @@ def _open_all(accounts, rows, source, log_odds, week, state, since, deals, profi
             week,
             state,
             since,
+            census,
             deals,
             profile,
             taste,
@@ -124,10 +125,9 @@ def prospect(model: TruceModel, reps: np.ndarray) -> int:
     total = int(n.sum())
     if not total:
         return 0
-    pool = market.prospects()
-    if pool.size < total:
+    if market.count(State.UNAWARE, State.AWARE) < total:
         return 0
-    accounts = s.choice(pool, size=total, replace=False)
+    accounts = market.sample(s, total, State.UNAWARE, State.AWARE)
     good = s.random(total) < market.fit(accounts)  # talking to them shows who really fits
     open_opportunities(model, reps.repeat(n)[good], accounts[good], Source.SELF)
     return int(good.sum())
@@ -141,11 +141,10 @@ def refer(model: TruceModel, reps: np.ndarray, advocates: int) -> int:
     if n <= 0:
         return 0
     free = sales.free(model.staff, p, reps)
-    pool = market.prospects()
-    n = min(n, int(free.sum()), pool.size)
+    n = min(n, int(free.sum()), market.count(State.UNAWARE, State.AWARE))
     if n <= 0:
         return 0
-    accounts = w.choice(pool, size=n, replace=False)
+    accounts = market.sample(w, n, State.UNAWARE, State.AWARE)
     rows = w.choice(reps.repeat(free), size=n, replace=False)
     market.referred[accounts] = True
     open_opportunities(model, rows, accounts, Source.REFERRAL, log_odds=REFERRAL_LOG_ODDS)
@@ -194,6 +193,7 @@ def close_deals(model: TruceModel, reps: np.ndarray, delivery_ratio: float) -> d
         p.packed,
         market.state,
         market.since,
+        market.census,
         market.episodes,
         market.referred,
         market.value,
@@ -255,6 +255,7 @@ def _settle(
     p,
     state,
     since,
+    census,
     episodes,
     referred,
     value,
@@ -269,7 +270,7 @@ def _settle(
     the promise gap an over-promise left; the seller reports marketing's leads back with its own
     probability. Returns the keys of the lost accounts' aware clocks, the bookings and which were reported."""
     p = p[0]
-    clock = market_move(state, since, episodes, opps[~won], State.AWARE, week)
+    clock = market_move(state, since, census, episodes, opps[~won], State.AWARE, week)
     bookings = 0.0
     sent = np.zeros(opps.size, dtype=np.bool_)
     w, j = 0, 0
@@ -282,8 +283,7 @@ def _settle(
             booked = np.float64(value[a])
             row.bookings += booked
             bookings += booked
-            state[a] = State.CUSTOMER
-            since[a] = week
+            enter(state, since, census, a, State.CUSTOMER, week)
             satisfaction[a] = 0.72
             gap[a] = p.overpromise_gap if promise[i] else 0.0
             if servers.size:
