@@ -162,9 +162,8 @@ class Market:
     def move(self, idx: np.ndarray, state: State, week: int) -> None:
         """Put accounts `idx` into `state` as of `week`; their luck for the new state is drawn (for
         all accounts that moved since the last draw at once) before any process reads it."""
-        self.moved(
-            idx, state, week, market_move(self.state, self.since, self.census, self.episodes, idx, int(state), week)
-        )
+        clock = market_move(self.state, self.since, self.census, self.episodes, idx, int(state), week)
+        self.moved(idx, state, week, clock)
 
     def moved(self, idx: np.ndarray, state: State, week: int, clock: np.ndarray) -> None:
         """The rest of `move`, for accounts a compiled mechanism moved itself with `market_move`
@@ -372,7 +371,6 @@ def _leave(cust, satisfaction, referred, key, week, base, sensitivity):
             hazard *= REFERRED_HAZARD
         leave[i] = u[i] < hazard
     return leave
-
 
 
 @kernel
