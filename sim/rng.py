@@ -36,7 +36,7 @@ STREAMS = (
     "closing",
 )
 #: The processes whose draws are keyed by account (see `Keyed`). Append only, as `STREAMS`.
-KEYED = ("clock", "leave", "decide")
+KEYED = ("clock", "leave", "decide", "settle")
 
 # SplitMix64 (Steele, Lea & Flood 2014): the golden-ratio increment spreads consecutive counters over
 # the 64-bit range, and Stafford's "mix13" finaliser makes every output bit depend on every input bit.

@@ -175,20 +175,13 @@ def close_deals(model: TruceModel, reps: np.ndarray, delivery_ratio: float) -> d
     )
     if not opps.size:
         return {}
-    servers = staff.uid[staff.rows(Role.SERVICE)]
-    wins, lost = opps[won], opps[~won]
-    picks = model.streams["service"].integers(0, servers.size, size=wins.size) if servers.size else won[:0]
-    mkt = market.source[opps] == Source.MARKETING
-    report_u = model.streams["feedback"].random(int(mkt.sum()))
-    clock, bookings, sent = _settle(
+    clock, bookings, sent, marketing = _settle(
         opps,
         rows,
         promise,
         won,
-        servers,
-        picks,
-        mkt,
-        report_u,
+        staff.uid[staff.rows(Role.SERVICE)],
+        np.uint64(model.keyed["settle"].key),
         week,
         p.packed,
         market.state,
@@ -200,9 +193,10 @@ def close_deals(model: TruceModel, reps: np.ndarray, delivery_ratio: float) -> d
         market.satisfaction,
         market.gap,
         market.server,
-        market.owner,
+        market.deals,
         staff.table,
     )
+    wins, lost = opps[won], opps[~won]
     market.moved(lost, State.AWARE, week, clock)
     market.moved(wins, State.CUSTOMER, week, clock[:0])
     model.feedback.post(week + p.feedback_delay_weeks, market.marketer[opps[sent]], opps[sent], won[sent])
@@ -211,7 +205,7 @@ def close_deals(model: TruceModel, reps: np.ndarray, delivery_ratio: float) -> d
         "deals_lost": int(lost.size),
         "overpromises": int(np.count_nonzero(promise)),
         "bookings": bookings,
-        "feedback_resolved": int(mkt.sum()),
+        "feedback_resolved": marketing,
         "feedback_reports": int(sent.sum()),
     }
 
@@ -248,9 +242,7 @@ def _settle(
     promise,
     won,
     servers,
-    picks,
-    mkt,
-    report_u,
+    key,
     week,
     p,
     state,
@@ -262,18 +254,20 @@ def _settle(
     satisfaction,
     gap,
     server,
-    owner,
+    deals,
     staff,
 ):
     """Decided deals land: the seller's pipeline shrinks and a win books its value (referred customers
     are worth more); losses return to the aware pool, wins become customers with a service agent and
     the promise gap an over-promise left; the seller reports marketing's leads back with its own
-    probability. Returns the keys of the lost accounts' aware clocks, the bookings and which were reported."""
+    probability. A deal's service agent and report are keyed by (week, account), as its decision.
+    Returns the keys of the lost accounts' aware clocks, the bookings, which were reported and how
+    many were marketing's."""
     p = p[0]
     clock = market_move(state, since, census, episodes, opps[~won], State.AWARE, week)
-    bookings = 0.0
+    u = keyed_uniform3(key, week, opps)
+    bookings, marketing = 0.0, 0
     sent = np.zeros(opps.size, dtype=np.bool_)
-    w, j = 0, 0
     for i in range(opps.size):
         a, row = opps[i], staff[rows[i]]
         row.open -= 1
@@ -287,12 +281,11 @@ def _settle(
             satisfaction[a] = 0.72
             gap[a] = p.overpromise_gap if promise[i] else 0.0
             if servers.size:
-                server[a] = servers[picks[w]]
-            w += 1
+                server[a] = servers[np.int64(u[0, i] * servers.size)]
         else:
             referred[a] = False
-        if mkt[i]:
-            sent[i] = sales.writes_up(row, report_u[j], p)
-            j += 1
-        owner[a] = -1
-    return clock, bookings, sent
+        if deals[a].source == Source.MARKETING:
+            sent[i] = sales.writes_up(row, u[1, i], p)
+            marketing += 1
+        deals[a].owner = -1
+    return clock, bookings, sent, marketing
