@@ -145,7 +145,7 @@ def refer(model: TruceModel, reps: np.ndarray, advocates: int) -> int:
     if n <= 0:
         return 0
     accounts = market.sample(w, n, State.UNAWARE, State.AWARE)
-    rows = w.choice(reps.repeat(free), size=n, replace=False)
+    rows = w.permutation(reps.repeat(free))[:n]  # n of the free places, distinct, at random
     market.referred[accounts] = True
     open_opportunities(model, rows, accounts, Source.REFERRAL, log_odds=REFERRAL_LOG_ODDS)
     return n

@@ -70,6 +70,7 @@ class Staff:
         self.table = np.zeros(0, dtype=DTYPE)
         self.scoring = np.empty((0, FEATURES))  # own estimate of the market's taste (marketers)
         self.row_of = np.empty(0, dtype=np.int64)  # unique id -> row; -1 for anyone not on staff
+        self._rows = {role: np.empty(0, dtype=np.int64) for role in ROLES}  # rows by role (`_index`)
         # The Mesa agent that is each row's view. A list, not an object array: agents refer back to
         # the model, and only a list lets Python's cycle collector free a finished model.
         self.agents: list = []
@@ -78,8 +79,9 @@ class Staff:
         return self.table.size
 
     def rows(self, role: Role) -> np.ndarray:
-        """Rows of one role, ascending (so in id order: per-person draws stay reproducible)."""
-        return (self.role == CODE[role]).nonzero()[0]
+        """Rows of one role, ascending (so in id order: per-person draws stay reproducible);
+        read-only, indexed with `row_of` whenever people join or leave."""
+        return self._rows[role]
 
     def add(
         self,
@@ -119,6 +121,10 @@ class Staff:
         if self.row_of.size < size:
             self.row_of = np.concatenate([self.row_of, np.full(size - self.row_of.size, -1)])
         self.row_of[self.uid] = np.arange(len(self))
+        for role in ROLES:
+            rows = (self.role == CODE[role]).nonzero()[0]
+            rows.flags.writeable = False
+            self._rows[role] = rows
 
 
 def append(table: np.ndarray, new: np.ndarray) -> np.ndarray:

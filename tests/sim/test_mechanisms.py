@@ -151,7 +151,10 @@ def test_longer_sales_ramp_up_wins_fewer_deals(lab, record):
         weeks=MEDIUM,
         treatment={"ramp_weeks_sales": 66.0},
         control={"ramp_weeks_sales": 22.0},
-        seeds=lab.MORE_SEEDS,
+        # The paired difference is about -37 deals with a standard deviation of about 37 (200 seeds,
+        # December 2026): 20 seeds left a 1 % chance of an interval reaching 0, which one change of
+        # draws met; with 40 the interval's upper end stays below 0 with probability > 99.9 %.
+        seeds=range(40),
     )
     record("deals_won, ramp_weeks_sales 66 - 22, 104 weeks", ci)
     assert ci.high < 0, ci
