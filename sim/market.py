@@ -128,7 +128,9 @@ class Market:
         self._entered: list[tuple[np.ndarray, np.ndarray]] = []  # (accounts, their clocks' keys)
         self._churned: deque[tuple[int, np.ndarray]] = deque()  # (week, accounts), oldest first
         self.churned = 0  # accounts in the churned state (all of them are in `_churned`)
-        self.customers = np.empty(0, dtype=np.int64)  # the current customers, in the order they came
+        # The current customers, ascending: every weekly pass over them then walks the account arrays
+        # forward, which at a million accounts is more than twice as fast as in the order they came.
+        self.customers = np.empty(0, dtype=np.int64)
         self._seen = np.zeros(n, dtype=bool)  # scratch for `sample`, all False between calls
         everyone = np.arange(n)
         self.move(everyone, State.UNAWARE, 0)
@@ -169,7 +171,7 @@ class Market:
         """The rest of `move`, for accounts a compiled mechanism moved itself with `market_move`
         (which returned the keys of their clocks)."""
         if state == State.CUSTOMER:
-            self.customers = np.concatenate([self.customers, idx])
+            self.customers = np.sort(np.concatenate([self.customers, idx]), kind="stable")
         if state == State.CHURNED:
             self._churned.append((week, idx))
             self.churned += idx.size

@@ -84,10 +84,13 @@ def consider_quitting(model: TruceModel) -> dict[str, int]:
 def _hand_over(model: TruceModel, role: Role, leavers: np.ndarray, stay: np.ndarray) -> None:
     """Leavers' open opportunities (sales) or customers (service) pass to colleagues who stay."""
     market, staff = model.market, model.staff
-    field_ = {Role.SALES: market.owner, Role.SERVICE: market.server}.get(role)
-    if field_ is None:
+    if role is Role.SALES:  # an owner is set only while the account is an opportunity
+        field_, held = market.owner, market.indices(State.OPPORTUNITY)
+    elif role is Role.SERVICE:  # a server only while it is a customer
+        field_, held = market.server, market.customers
+    else:
         return
-    mine = _held_by(field_, leavers)
+    mine = _held_by(field_, held, leavers)
     if not mine.size:
         return
     if not stay.size:
@@ -120,12 +123,12 @@ def _quit_hazards(staff, p):
 
 
 @kernel
-def _held_by(field, ids):
-    """Accounts whose `field` (owner or server) is one of `ids` (a few people who leave)."""
+def _held_by(field, accounts, ids):
+    """Those of `accounts` whose `field` (owner or server) is one of `ids` (a few people who leave),
+    in the order of `accounts`."""
     held = []
-    for a in range(field.size):
-        if field[a] >= 0:
-            for uid in ids:
-                if field[a] == uid:
-                    held.append(a)
+    for a in accounts:
+        for uid in ids:
+            if field[a] == uid:
+                held.append(a)
     return np.array(held, dtype=np.int64)
