@@ -12,11 +12,13 @@ import itertools
 import threading
 import time
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 import solara
 
+from dashboards.catalogue import MAX_UPLOAD_BYTES
 from dashboards.chart import Chart
 from dashboards.figures import TIME_CHARTS, Figure
 from dashboards.i18n import LANGUAGES, Translator
@@ -142,6 +144,11 @@ def Page() -> None:
             with contextlib.suppress(Exception):
                 charts.prepare(session, t)
 
+    def upload(info: Any) -> None:
+        """A design file dropped on the page: its content, validated, becomes design A."""
+        data = info["file_obj"].read(MAX_UPLOAD_BYTES + 1)
+        rebuild(replace(draft.value, design=session.catalogue.add(info["name"], data), levers={}))
+
     def rebuild(config: Config) -> None:
         playing.set(False)
         session.reset(config)
@@ -212,7 +219,7 @@ def Page() -> None:
         if error.value:
             solara.Error(f"{t('app.error')}: {error.value}", classes=["truce-error"])
         with solara.Div(classes=["truce-layout"]):
-            DesignPanel(session, draft, t, guard(rebuild), generation.value)
+            DesignPanel(session, draft, t, guard(rebuild), guard(upload), generation.value)
             with solara.Column(classes=["truce-main"]):
                 Controls(session, tick, finished, playing, speed, t, act)
                 Interventions(session, finished.value, t, guard(intervene))
