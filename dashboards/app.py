@@ -18,6 +18,7 @@ from typing import Any
 
 import solara
 
+from dashboards import offline
 from dashboards.catalogue import MAX_UPLOAD_BYTES
 from dashboards.chart import Chart
 from dashboards.figures import TIME_CHARTS, Figure
@@ -34,6 +35,9 @@ FRAME_SECONDS = 0.25
 PREPARE_SECONDS = 0.03
 YIELD_SECONDS = 0.005  # the play loop's shortest pause, so the page's own events get their turn
 CSS = Path(__file__).with_name("style.css")
+
+# The server imports this module before it serves a page: from then on, no CDN path is fetched.
+offline.forbid_cdn_fetches()
 
 
 class Charts:
