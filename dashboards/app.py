@@ -18,7 +18,7 @@ from typing import Any
 
 import solara
 
-from dashboards import offline
+from dashboards import offline, release
 from dashboards.catalogue import MAX_UPLOAD_BYTES
 from dashboards.chart import Chart
 from dashboards.figures import TIME_CHARTS, Figure
@@ -78,6 +78,10 @@ class Charts:
                 self._ahead = (version, t.lang, figures)
                 for name, figure in figures.items():
                     self.widgets[name].offer(figure)
+
+    def close(self) -> None:
+        """Drop the figures computed ahead (they hold a week of every chart): the page is gone."""
+        self._ahead = None
 
 
 def _figures(runs: list[Run], t: Translator) -> dict[str, Figure]:
@@ -153,6 +157,12 @@ def Page() -> None:
         data = info["file_obj"].read(MAX_UPLOAD_BYTES + 1)
         rebuild(replace(draft.value, design=session.catalogue.add(info["name"], data), levers={}))
 
+    def close() -> None:
+        """The page is gone (Solara closes its session): free its models and prepared weeks now."""
+        session.close()
+        charts.close()
+        release.release_soon()
+
     def rebuild(config: Config) -> None:
         playing.set(False)
         session.reset(config)
@@ -215,6 +225,7 @@ def Page() -> None:
 
     solara.use_thread(play, dependencies=[playing.value], intrusive_cancel=False)
     solara.use_effect(bump, [lang.value])  # first draw, and every change of language
+    solara.use_effect(lambda: close, [])  # its clean-up runs when the session's page closes
 
     solara.Title("Truce")
     solara.Style(CSS)
