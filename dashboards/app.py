@@ -12,11 +12,14 @@ import itertools
 import threading
 import time
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 import solara
 
+from dashboards import offline, release
+from dashboards.catalogue import MAX_UPLOAD_BYTES
 from dashboards.chart import Chart
 from dashboards.figures import TIME_CHARTS, Figure
 from dashboards.i18n import LANGUAGES, Translator
@@ -32,6 +35,9 @@ FRAME_SECONDS = 0.25
 PREPARE_SECONDS = 0.03
 YIELD_SECONDS = 0.005  # the play loop's shortest pause, so the page's own events get their turn
 CSS = Path(__file__).with_name("style.css")
+
+# The server imports this module before it serves a page: from then on, no CDN path is fetched.
+offline.forbid_cdn_fetches()
 
 
 class Charts:
@@ -72,6 +78,10 @@ class Charts:
                 self._ahead = (version, t.lang, figures)
                 for name, figure in figures.items():
                     self.widgets[name].offer(figure)
+
+    def close(self) -> None:
+        """Drop the figures computed ahead (they hold a week of every chart): the page is gone."""
+        self._ahead = None
 
 
 def _figures(runs: list[Run], t: Translator) -> dict[str, Figure]:
@@ -142,6 +152,17 @@ def Page() -> None:
             with contextlib.suppress(Exception):
                 charts.prepare(session, t)
 
+    def upload(info: Any) -> None:
+        """A design file dropped on the page: its content, validated, becomes design A."""
+        data = info["file_obj"].read(MAX_UPLOAD_BYTES + 1)
+        rebuild(replace(draft.value, design=session.catalogue.add(info["name"], data), levers={}))
+
+    def close() -> None:
+        """The page is gone (Solara closes its session): free its models and prepared weeks now."""
+        session.close()
+        charts.close()
+        release.release_soon()
+
     def rebuild(config: Config) -> None:
         playing.set(False)
         session.reset(config)
@@ -204,6 +225,7 @@ def Page() -> None:
 
     solara.use_thread(play, dependencies=[playing.value], intrusive_cancel=False)
     solara.use_effect(bump, [lang.value])  # first draw, and every change of language
+    solara.use_effect(lambda: close, [])  # its clean-up runs when the session's page closes
 
     solara.Title("Truce")
     solara.Style(CSS)
@@ -212,7 +234,7 @@ def Page() -> None:
         if error.value:
             solara.Error(f"{t('app.error')}: {error.value}", classes=["truce-error"])
         with solara.Div(classes=["truce-layout"]):
-            DesignPanel(session, draft, t, guard(rebuild), generation.value)
+            DesignPanel(session, draft, t, guard(rebuild), guard(upload), generation.value)
             with solara.Column(classes=["truce-main"]):
                 Controls(session, tick, finished, playing, speed, t, act)
                 Interventions(session, finished.value, t, guard(intervene))

@@ -22,6 +22,9 @@ CACHE_DIR = Path(sys.prefix) / "share" / "truce" / "cdn"
 #: when solara is upgraded. `scripts/fetch_assets.sh` reads this list.
 SHELL = ("@widgetti/solara-vuetify-app@10.1.1", "requirejs@2.3.6", "font-awesome@4.5.0")
 
+#: How long the server keeps the session of a page that disconnected without closing.
+CULL_TIMEOUT = "20m"
+
 _PLOTLY_SOURCE = resources.files("plotly").joinpath("package_data", "plotly.min.js")
 
 
@@ -74,7 +77,11 @@ def server_env(cache_dir: Path = CACHE_DIR) -> dict[str, str]:
         "SOLARA_ASSETS_PROXY_CACHE_DIR": str(cache_dir),
         "SOLARA_ASSETS_PROXY": "True",
         "SOLARA_TELEMETRY_MIXPANEL_ENABLE": "False",
-        "SOLARA_THEME_SHOW_BANNER": "False",  # an English line in the corner of every language's page
+        "SOLARA_THEME_SHOW_BANNER": "False",
+        # A page that goes without saying goodbye (a crashed browser, a laptop shut, a lost close
+        # beacon) would keep its session and models for Solara's default 24 hours; a page that
+        # reconnects within this time (a Wi-Fi blip, a coffee break) keeps its session.
+        "SOLARA_KERNEL_CULL_TIMEOUT": CULL_TIMEOUT,  # an English line in the corner of every language's page
         # reacton's opt-in renderer re-renders only the components whose state changed; the default
         # walks the whole page on every step (~60 ms of the server's time per week, measured).
         "REACTON_FAST": "1",

@@ -84,16 +84,28 @@ def Lever(spec: sim.ParamSpec, value: Any, on_value: Callable[[Any], None], t: T
         solara.Text(f"{t.number(value, decimals)} {t.unit(spec)}", classes=["truce-lever-value"])
 
 
+def _description(session: Session, key: str, t: Translator) -> str:
+    """A preset's description in the page's language; an uploaded file's own description."""
+    return t.design_description(key) or session.catalogue.description(key)
+
+
 @solara.component
 def DesignPanel(
-    session: Session, draft: solara.Reactive[Config], t: Translator, rebuild: Callable, generation: int
+    session: Session,
+    draft: solara.Reactive[Config],
+    t: Translator,
+    rebuild: Callable,
+    upload: Callable,
+    generation: int,
 ) -> None:
     """Design(s), seed and the main levers; levers and seed apply on Reset, designs at once.
 
-    `generation` changes with every rebuild, so the "press Reset" hint is re-checked then.
+    The design lists offer the session's catalogue: the presets and the files uploaded here (the
+    drop zone below them). `generation` changes with every rebuild, so the "press Reset" hint is
+    re-checked then.
     """
     config = draft.value
-    names = [(name, t.design_name(name)) for name in sim.designs()]
+    names = [(key, t.design_name(key)) for key in session.catalogue.choices()]
 
     def set_design(name: str) -> None:
         rebuild(replace(config, design=name, levers={}))
@@ -114,14 +126,16 @@ def DesignPanel(
             set_design,
             "truce-design-a",
         )
-        solara.Text(t.design_description(config.design), classes=["truce-design-text"])
+        solara.Text(_description(session, config.design, t), classes=["truce-design-text"])
         solara.Switch(
             label=t("control.side_by_side"), value=side, on_value=set_compare, classes=["truce-side-by-side"]
         )
         if side:
             on_b = lambda name: rebuild(replace(config, compare=name))  # noqa: E731
             _select(t("control.design_b"), config.compare, names, on_b, "truce-design-b")
-            solara.Text(t.design_description(config.compare), classes=["truce-design-text"])
+            solara.Text(_description(session, config.compare, t), classes=["truce-design-text"])
+        with solara.Div(classes=["truce-upload"]):
+            solara.FileDrop(label=t("control.upload"), on_file=upload, lazy=True)
         solara.InputInt(
             t("control.seed"),
             value=config.seed,
@@ -131,7 +145,8 @@ def DesignPanel(
         if config != session.config:
             solara.Warning(t("control.pending"), classes=["truce-pending"])
         solara.Text(t("control.levers_a" if side else "control.levers"), classes=["truce-heading"])
-        params = sim.resolve(config.design, weeks=WEEKS).params  # sliders start at design A's values
+        # sliders start at design A's values
+        params = sim.resolve(session.catalogue.get(config.design), weeks=WEEKS).params
         for spec in sim.params():
             if spec.main:
                 value = config.levers.get(spec.name, getattr(params, spec.name))
@@ -276,7 +291,7 @@ def Downloads(session: Session, t: Translator, generation: int) -> None:
             with session.lock:
                 return session.csv(run)
 
-        stem = f"truce_{run.label}_{run.design}"
+        stem = f"truce_{run.label}_{run.design.removesuffix('.toml')}"
         with solara.Row(classes=[f"truce-downloads-{run.label}"]):
             solara.FileDownload(csv, f"{stem}.csv", label=t("download.csv") + suffix, mime_type="text/csv")
             solara.FileDownload(

@@ -2,7 +2,8 @@
 
 Plain Python with no Solara in it, so the rules (lockstep stepping, live interventions, exports that
 re-run to the same numbers) are tested without a browser. The page keeps one `Session` per browser
-session; a module-level model would be shared by every visitor.
+session; a module-level model would be shared by every visitor. Designs are chosen by key in the
+session's `Catalogue`, never by a string `sim` would open as a path.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ import pandas as pd
 import tomli_w
 
 import sim
+from dashboards.catalogue import Catalogue, presets, shown
 
 #: Horizon of a dashboard run: five years, as in the article's comparisons.
 WEEKS = 260
@@ -25,8 +27,8 @@ WEEKS = 260
 class Config:
     """What the facilitator chose; a new `Config` means new models (Reset)."""
 
-    design: str = "siloed"
-    compare: str | None = None  # design B when running side by side
+    design: str = "siloed"  # a key of the session's `Catalogue`
+    compare: str | None = None  # design B when running side by side (a key too)
     seed: int = 1
     levers: dict[str, Any] = field(default_factory=dict)  # overrides of design A's values
 
@@ -36,7 +38,7 @@ class Run:
     """One model on screen and what made it: enough to export it as a design file."""
 
     label: str  # "A" or "B"
-    design: str
+    design: str  # its key in the session's `Catalogue`
     model: sim.TruceModel
     start: dict[str, Any]  # every parameter at week 0 (interventions change `model.p` later)
 
@@ -57,9 +59,11 @@ class Run:
 class Session:
     """The runs of one browser session; every change of configuration rebuilds them at week 0."""
 
-    def __init__(self, config: Config | None = None) -> None:
+    def __init__(self, config: Config | None = None, catalogue: Catalogue | None = None) -> None:
         self.config = config or Config()
+        self.catalogue = catalogue or Catalogue()
         self.runs: list[Run] = []
+        self.closed = False
         # The play thread steps the models while the page reads them (figures, numbers, downloads).
         self.lock = threading.RLock()
         #: One more after every change to the runs (a step, an intervention, a reset).
@@ -73,12 +77,27 @@ class Session:
         Raises `sim.InputError` for an impossible configuration and keeps the previous runs then;
         both designs are resolved before either model is built.
         """
-        specs = [("A", config.design, sim.resolve(config.design, weeks=WEEKS, **config.levers))]
+        designs = self.catalogue
+        specs = [("A", config.design, sim.resolve(designs.get(config.design), weeks=WEEKS, **config.levers))]
         if config.compare:
-            specs.append(("B", config.compare, sim.resolve(config.compare, weeks=WEEKS)))
+            specs.append(("B", config.compare, sim.resolve(designs.get(config.compare), weeks=WEEKS)))
         runs = [self._build(label, design, run, config.seed) for label, design, run in specs]
         with self.lock:
+            if self.closed:
+                return
             self.config, self.runs = config, runs
+            self.version += 1
+
+    def close(self) -> None:
+        """Let go of the models and the prepared week, now: the page is gone.
+
+        Called when the browser session ends. A thread still holding this `Session` (a play loop
+        finishing its week, a `prepare` timer) then finds nothing to run and keeps no model alive.
+        """
+        with self.lock:
+            self.closed = True
+            self.runs = []
+            self._ahead = None
             self.version += 1
 
     @staticmethod
@@ -87,11 +106,11 @@ class Session:
 
     @property
     def week(self) -> int:
-        return self.runs[0].model.week
+        return self.runs[0].model.week if self.runs else 0
 
     @property
     def running(self) -> bool:
-        return all(run.model.running for run in self.runs)
+        return bool(self.runs) and all(run.model.running for run in self.runs)
 
     def step(self, weeks: int = 1) -> None:
         """Advance every run by up to `weeks` weeks, in lockstep (taking a prepared week if any)."""
@@ -140,6 +159,12 @@ class Session:
         `[[interventions]]` entry for that week would be, so the download re-runs to the same numbers.
         Every target is checked before any is changed: both runs of a comparison change, or neither.
         """
+        if kind == "switch_design" and args.get("design") not in presets():
+            # a design name from the browser: `sim` would open any other string as a path
+            raise sim.InputError(
+                f"switch_design: design = {shown(args.get('design'))} is not a preset "
+                f"(allowed: {', '.join(presets())})"
+            )
         with self.lock:
             iv = sim.Intervention(self.week + 1, kind, **args)
             targets = [run for run in self.runs if target in ("both", run.label)]
@@ -160,7 +185,7 @@ class Session:
         """
         kinds = {p.name: p.kind for p in sim.params()}
         table = {
-            "name": f"{run.design}_workshop",
+            "name": f"{run.design.removesuffix('.toml')}_workshop",
             "description": description,
             "levers": {k: v for k, v in run.start.items() if kinds[k] == "lever"},
             "uncertainties": {k: v for k, v in run.start.items() if kinds[k] == "uncertainty"},

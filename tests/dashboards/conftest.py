@@ -1,19 +1,26 @@
 """Browser-test fixtures: one real dashboard server per module, Debian's Chromium, strict pages.
 
+`spied` is the same server watched from inside (`spy_server.py`): what it reads, which models it
+still holds, and whether it reaches for the internet.
+
 Every page fails its test on a JavaScript error, an HTTP status >= 400, or any request to a host
 other than the loopback server: the dashboard must work in a room without network.
 """
 
 from __future__ import annotations
 
+import contextlib
+import json
 import os
 import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.request
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlparse
 
@@ -53,16 +60,18 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-@pytest.fixture(scope="module")
-def server() -> Iterator[str]:
-    """`solara run dashboards.app --production` on a free loopback port, in its own process group."""
+@contextlib.contextmanager
+def _serving(command: list[str], env: dict[str, str]) -> Iterator[str]:
+    """Run a dashboard server in its own process group until the block ends; yields its page's URL.
+
+    `command` gets `--port` and the remaining `solara run` options appended.
+    """
     port = _free_port()
-    command = [sys.executable, "-m", "solara", "run", "dashboards.app", "--host", "127.0.0.1"]
-    command += ["--port", str(port), "--production", "--no-open"]
+    command = [*command, "--port", str(port), "--production", "--no-open"]
     ARTIFACTS.mkdir(exist_ok=True)
     log = (ARTIFACTS / f"server-{port}.log").open("w")
     proc = subprocess.Popen(
-        command, cwd=ROOT, env=server_env(), stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+        command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
     )
     url = f"http://127.0.0.1:{port}/"
     try:
@@ -84,6 +93,16 @@ def server() -> Iterator[str]:
         except subprocess.TimeoutExpired:
             os.killpg(proc.pid, signal.SIGKILL)
         log.close()
+
+
+SOLARA_RUN = ["run", "dashboards.app", "--host", "127.0.0.1"]
+
+
+@pytest.fixture(scope="module")
+def server() -> Iterator[str]:
+    """`solara run dashboards.app --production` on a free loopback port, in its own process group."""
+    with _serving([sys.executable, "-m", "solara", *SOLARA_RUN], server_env()) as url:
+        yield url
 
 
 class Watch:
@@ -148,3 +167,65 @@ def dash(page: Page, server: str) -> Iterator[Page]:
     watch = open_dashboard(page, server)
     yield page
     assert watch.errors == []
+
+
+class Witness:
+    """A loopback port that counts the connections made to it: stands in for the internet."""
+
+    def __init__(self) -> None:
+        self.connections = 0
+        self._socket = socket.create_server(("127.0.0.1", 0))
+        self.port = self._socket.getsockname()[1]
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def _accept(self) -> None:
+        with contextlib.suppress(OSError):
+            while True:
+                connection, _ = self._socket.accept()
+                self.connections += 1
+                connection.close()
+
+    def close(self) -> None:
+        self._socket.close()
+
+
+@dataclass
+class Spied:
+    """The dashboard server run by `spy_server.py`, and what it can be asked about itself."""
+
+    url: str
+    probe: str  # base URL of the server's own probe (`/models`, `/kernels`)
+    sentinels: Path  # a folder whose every access the server logs
+    log: Path  # the accesses, one path per line
+    cdn: Witness  # where the server's CDN URL points
+
+    def ask(self, what: str) -> int:
+        with urllib.request.urlopen(f"{self.probe}/{what}", timeout=60) as response:
+            return json.load(response)
+
+    def accesses(self) -> list[str]:
+        return self.log.read_text(encoding="utf-8").splitlines() if self.log.exists() else []
+
+
+@pytest.fixture(scope="module")
+def spied(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Spied]:
+    """The real dashboard server, watched from inside (`spy_server.py`), its CDN pointed at a witness."""
+    marker = f"truce-sentinel-{os.getpid()}-{time.monotonic_ns()}"
+    sentinels = tmp_path_factory.mktemp(marker)
+    log = tmp_path_factory.mktemp("spy") / "accesses.log"
+    cdn, probe = Witness(), _free_port()
+    env = {
+        **server_env(),
+        "SOLARA_ASSETS_CDN": f"http://127.0.0.1:{cdn.port}/npm/",
+        # a page gone without its close beacon is let go of after this, not `CULL_TIMEOUT`
+        "SOLARA_KERNEL_CULL_TIMEOUT": "3s",
+        "TRUCE_SPY_MARKER": marker,
+        "TRUCE_SPY_LOG": str(log),
+        "TRUCE_SPY_PORT": str(probe),
+    }
+    command = [sys.executable, str(Path(__file__).with_name("spy_server.py")), *SOLARA_RUN]
+    try:
+        with _serving(command, env) as url:
+            yield Spied(url, f"http://127.0.0.1:{probe}", sentinels, log, cdn)
+    finally:
+        cdn.close()
