@@ -6,6 +6,7 @@ from the hiring stream; a filled vacancy is a new person with tenure zero (so it
 
 from __future__ import annotations
 
+import heapq
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -23,7 +24,7 @@ if TYPE_CHECKING:
 
 @dataclass
 class Department:
-    """One role's open seats: the week each will be filled."""
+    """One role's open seats: the week each will be filled, as a heap (the soonest first)."""
 
     role: Role
     vacancies: list[int] = field(default_factory=list)
@@ -70,9 +71,8 @@ def consider_quitting(model: TruceModel) -> dict[str, int]:
             continue
         dept = model.departments[role]
         weeks = getattr(p, f"vacancy_weeks_{role.value}")
-        dept.vacancies += (
-            (model.week + np.maximum(1, np.ceil(hiring.exponential(weeks, n)))).astype(int).tolist()
-        )
+        for due in (model.week + np.maximum(1, np.ceil(hiring.exponential(weeks, n)))).astype(int).tolist():
+            heapq.heappush(dept.vacancies, due)
         _hand_over(model, role, staff.uid[mine], (~leaving & (staff.role == CODE[role])).nonzero()[0])
     gone = leaving.nonzero()[0]
     for agent in [staff.agents[row] for row in gone.tolist()]:
@@ -109,11 +109,13 @@ def fill_vacancies(model: TruceModel) -> dict[str, int]:
     """Seats whose search is over get a new hire this week; returns hires per role."""
     out = {}
     for role, dept in model.departments.items():
-        due = [w for w in dept.vacancies if w <= model.week]
+        due = 0
+        while dept.vacancies and dept.vacancies[0] <= model.week:
+            heapq.heappop(dept.vacancies)
+            due += 1
         if due:
-            dept.vacancies = [w for w in dept.vacancies if w > model.week]
-            hire(model, role, model.week, model.streams["hiring"], len(due))
-            out[f"hires_{role.value}"] = len(due)
+            hire(model, role, model.week, model.streams["hiring"], due)
+            out[f"hires_{role.value}"] = due
     return out
 
 
