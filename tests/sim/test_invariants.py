@@ -328,3 +328,15 @@ def test_invariants_hold_for_drawn_designs_seeds_levers_and_interventions(seed, 
     interventions = [] if intervention is None else [intervention]
     result = sim.run(design, weeks=WEEKS, seed=seed, interventions=interventions, **levers)
     check_all(result, WEEKS, levers["accounts"], _initial_staff(design, levers))
+
+
+@pytest.mark.parametrize("case_", CASES, ids=lambda case: f"{case[0]}-{len(case[3])}-interventions")
+def test_the_census_of_states_is_the_count_of_the_accounts_states(case_):
+    """`Market.census` is kept by `market.enter`, not counted: each week it must equal the number of
+    accounts actually in each state (mechanisms, hand-overs and interventions included)."""
+    design, seed, levers, interventions = case_
+    model = sim.TruceModel(design, rng=seed, weeks=WEEKS, interventions=interventions, **levers)
+    for _ in range(WEEKS):
+        model.step()
+        market = model.market
+        assert market.census.tolist() == np.bincount(market.state, minlength=market.census.size).tolist()
