@@ -251,8 +251,8 @@ def _settle(
 ):
     """The contacted leads' outcomes land: each salesperson learns from marketing's leads; a lost
     lead returns to the aware pool and is reported back with the salesperson's own probability
-    (`report_u`, one uniform per lead); a
-    qualified one becomes an opportunity, its win chance lowered by the weeks it went stale.
+    (`report_u`, one uniform per lead); a qualified one becomes an opportunity, its win chance
+    lowered by the weeks it went stale.
     Returns the lost accounts, the keys of their aware clocks, which leads were reported, and the counts
     of leads qualified, of marketing's leads qualified, of marketing's leads lost and of reports."""
     p = p[0]
