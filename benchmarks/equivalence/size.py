@@ -5,7 +5,7 @@ se = sd * sqrt(1/N1 + 1/N2). A metric's test passes when the 90 % interval, diff
 inside +-margin, so it fails with probability P(|Z| > margin/se - 1.645) (one tail, plus the other's
 negligible rest). The family fails if any test fails; the union bound adds the probabilities (metrics
 that are the same number twice, such as `referrals` and `referrals_total`, count once). N is the
-smallest number of v2 runs per design (N2, against the reference's N1 = 1,600) that keeps that bound
+smallest number of v2 runs per design (N2, against the reference's N1 = 3,200) that keeps that bound
 at or below 5 %.
 
     .venv/bin/python benchmarks/equivalence/size.py [tests/data/v1_reference.parquet]
