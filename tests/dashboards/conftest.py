@@ -137,9 +137,14 @@ def open_dashboard(page: Page, url: str) -> Watch:
 
 
 def wait_charts(
-    page: Page, newer_than: dict[str, str] | None = None, timeout: float = 30_000
+    page: Page, newer_than: dict[str, str] | None = None, timeout: float = 90_000
 ) -> dict[str, str]:
-    """Wait until every chart has drawn (a revision newer than `newer_than`); return the revisions."""
+    """Wait until every chart has drawn (a revision newer than `newer_than`); return the revisions.
+
+    The wait is long because the suite runs beside CPU-bound tests on two cores: a clean-clone run
+    once saw a fresh server's first Step take over 30 s while the equivalence test's pool and another
+    browser test held both cores (pytest-xdist's loadgroup, which would keep browser tests apart,
+    does not group tests with this pytest). A Step takes about 30 ms on an idle machine."""
     page.wait_for_function(
         """([names, old]) => names.every((n) => {
             const el = document.querySelector(`.truce-chart[data-chart="${n}"]`);
