@@ -1,8 +1,10 @@
 """Turn the v1 reference sweeps into the committed table the equivalence test reads.
 
     .venv/bin/python benchmarks/equivalence/extract.py tests/data/v1_reference.parquet \
-        /tmp/v1_reference /tmp/v1_reference_b:1000
+        v1_reference v1_reference_b:1000
 
+Run from the repository's root with the sweep folders given relative to it (e.g. written there by
+`truce sweep ... --out v1_reference`), so the recorded command names no machine's paths.
 Keeps one row per run (design, replication, seed) with every summary metric, from each sweep folder
 in turn; `FOLDER:K` keeps only its first K replications of every design (a sweep stopped early keeps
 the replications all designs finished, so no design's sample is chosen by how fast its runs were).
@@ -61,8 +63,8 @@ def main(out: str, folders: list[str]) -> None:
     meta = {
         "commit": sweeps[0]["commit"],
         "sweeps": sweeps,
-        "command": "truce sweep benchmarks/equivalence/v1_reference.toml --out /tmp/v1_reference; "
-        "truce sweep benchmarks/equivalence/v1_reference_b.toml --out /tmp/v1_reference_b; "
+        "command": "truce sweep benchmarks/equivalence/v1_reference.toml --out v1_reference; "
+        "truce sweep benchmarks/equivalence/v1_reference_b.toml --out v1_reference_b; "
         f"python benchmarks/equivalence/extract.py {out} {' '.join(folders)}",
     }
     arrow = pa.Table.from_pandas(table, preserve_index=False)
