@@ -38,7 +38,7 @@ DEPARTMENTS = (("marketing", ORANGE), ("sales", BLUE), ("service", GREEN))
 
 
 def _series(run: Run, column: str) -> list[float]:
-    return run.model.datacollector.model_vars[column]
+    return run.model.datacollector.model_vars[column].tolist()
 
 
 def _cumulative(run: Run, column: str) -> list[float]:

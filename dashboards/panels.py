@@ -240,8 +240,12 @@ def Interventions(session: Session, done: bool, t: Translator, intervene: Callab
 def _totals(run: Run) -> dict[str, float]:
     data = run.model.datacollector.model_vars
     revenue = data["cumulative_revenue"]
-    quits = sum(sum(data[f"quits_{d}"]) for d in ("marketing", "sales", "service"))
-    return {"revenue": revenue[-1] if revenue else 0.0, "churned": sum(data["churned"]), "quits": quits}
+    quits = sum(int(data[f"quits_{d}"].sum()) for d in ("marketing", "sales", "service"))
+    return {
+        "revenue": float(revenue[-1]) if revenue.size else 0.0,
+        "churned": int(data["churned"].sum()),
+        "quits": quits,
+    }
 
 
 @solara.component

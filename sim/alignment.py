@@ -7,16 +7,36 @@ an output only; no mechanism reads it.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+import numpy as np
 
-from sim.staff import Role
-
-if TYPE_CHECKING:
-    from collections import Counter as Tally
-
-    from sim.model import TruceModel
+from sim.compiled import kernel
+from sim.tally import Count
 
 LEVELS = ((40, "undefined"), (60, "defined"), (80, "aligned"), (101, "integrated"))
+
+#: The 20 statements, in the order `items` scores them.
+ITEMS = (
+    "sales_trusts_marketing",
+    "marketing_trusts_sales",
+    "leads_are_worked",
+    "sla_is_kept",
+    "leads_qualify",
+    "outcomes_are_reported",
+    "feedback_arrives",
+    "targeting_is_accurate",
+    "messages_are_consistent",
+    "joint_meetings_are_held",
+    "joint_planning_is_held",
+    "shared_goal_is_met",
+    "rewards_are_shared",
+    "little_blame",
+    "results_are_attributed",
+    "interface_has_an_owner",
+    "leadership_backs_it",
+    "one_view_of_the_customer",
+    "people_stay_motivated",
+    "long_and_short_term_balanced",
+)
 
 
 def level(index: float) -> str:
@@ -24,49 +44,50 @@ def level(index: float) -> str:
     return next(name for bound, name in LEVELS if index < bound)
 
 
-def items(
-    model: TruceModel, tally: Tally, accuracy: float, trust: dict[Role, float], morale: float
-) -> dict[str, float]:
-    """The 20 statements as truth values in [0, 1], each read from emergent state: the week's
-    `tally`, the marketers' mean targeting `accuracy`, mean `trust` by role, everyone's mean `morale`."""
-    p, org, staff = model.p, model.org, model.staff
-    trust_sales, trust_mkt = trust[Role.SALES], trust[Role.MARKETING]
-    accepted = tally["leads_accepted"]
-    leaving = accepted + tally["leads_leaked"]
-    sla = tally["sla_met"] / accepted if accepted and p.lead_sla_hours > 0 else 0.0
-    qualified = tally["leads_qualified"] / accepted if accepted else 0.0
-    blame = min(1.0, tally["blame_events"] / max(1, len(staff)) * 13)
-    meet = min(1.0, org.meeting_held / 2)
-    attainment = min(1.0, org.team_attainment)
-    resolved = tally["feedback_resolved"]
-    feedback_rate = tally["feedback_reports"] / resolved if resolved else org.feedback_rate
-    return {
-        "sales_trusts_marketing": trust_sales,
-        "marketing_trusts_sales": trust_mkt,
-        "leads_are_worked": accepted / leaving if leaving else 0.0,
-        "sla_is_kept": sla,
-        "leads_qualify": min(1.0, qualified / 0.6),
-        "outcomes_are_reported": feedback_rate,
-        "feedback_arrives": min(1.0, tally["feedback_delivered"] / max(1.0, 0.2 * accepted)),
-        "targeting_is_accurate": accuracy,
-        "messages_are_consistent": org.consistency,
-        "joint_meetings_are_held": meet,
-        "joint_planning_is_held": meet * min(1.0, 0.5 + trust_sales),
-        "shared_goal_is_met": attainment * p.marketing_revenue_weight,
-        "rewards_are_shared": p.shared_bonus_share + p.marketing_revenue_weight * 0.5,
-        "little_blame": 1 - blame,
-        "results_are_attributed": org.clarity,
-        "interface_has_an_owner": org.liaison_strength,
-        "leadership_backs_it": p.leadership_backing,
-        "one_view_of_the_customer": p.integration * org.consistency,
-        "people_stay_motivated": morale,
-        "long_and_short_term_balanced": org.orientation_diversity() * attainment,
-    }
+@kernel
+def items(t, p, headcount, accuracy, trust_sales, trust_marketing, morale, org):
+    """The 20 statements (`ITEMS`) as truth values, each read from emergent state: the week's tally
+    `t` (`sim.tally`), the marketers' mean targeting `accuracy`, mean trust by role, everyone's mean
+    `morale`, and the organisation's levels `org` (`Organisation.levels`)."""
+    meeting_held, team_attainment, feedback_rate, consistency, clarity, liaison, diversity = org
+    accepted = t[Count.leads_accepted]
+    leaving = accepted + t[Count.leads_leaked]
+    sla = t[Count.sla_met] / accepted if accepted and p.lead_sla_hours > 0 else 0.0
+    qualified = t[Count.leads_qualified] / accepted if accepted else 0.0
+    blame = min(1.0, t[Count.blame_events] / max(1, headcount) * 13)
+    meet = min(1.0, meeting_held / 2)
+    attainment = min(1.0, team_attainment)
+    resolved = t[Count.feedback_resolved]
+    return np.array(
+        [
+            trust_sales,
+            trust_marketing,
+            accepted / leaving if leaving else 0.0,
+            sla,
+            min(1.0, qualified / 0.6),
+            t[Count.feedback_reports] / resolved if resolved else feedback_rate,
+            min(1.0, t[Count.feedback_delivered] / max(1.0, 0.2 * accepted)),
+            accuracy,
+            consistency,
+            meet,
+            meet * min(1.0, 0.5 + trust_sales),
+            attainment * p.marketing_revenue_weight,
+            p.shared_bonus_share + p.marketing_revenue_weight * 0.5,
+            1 - blame,
+            clarity,
+            liaison,
+            p.leadership_backing,
+            p.integration * consistency,
+            morale,
+            diversity * attainment,
+        ]
+    )
 
 
-def alignment_index(
-    model: TruceModel, tally: Tally, accuracy: float, trust: dict[Role, float], morale: float
-) -> float:
+@kernel
+def index(truths) -> float:
     """Sum of the 20 item scores, each 1 + 4 x truth: 20 (undefined) .. 100 (integrated)."""
-    truths = items(model, tally, accuracy, trust, morale).values()
-    return float(sum(1 + 4 * min(1.0, max(0.0, v)) for v in truths))
+    total = 0.0
+    for v in truths:
+        total += 1 + 4 * min(1.0, max(0.0, v))
+    return total

@@ -11,15 +11,18 @@ from sim.interventions import Intervention
 from sim.market import State
 from sim.params import spec
 from sim.staff import Role
+from sim.tally import Count
 from sim.workforce import hire
 
 if TYPE_CHECKING:
     from sim.model import TruceModel
 
 
-def apply(model: TruceModel, iv: Intervention) -> dict[str, int]:
-    """Dispatch on the intervention's kind; returns what it did for the weekly record (hires, leads)."""
-    return _HANDLERS[iv.kind](model, iv) or {}
+def apply(model: TruceModel, iv: Intervention, tally: np.ndarray) -> None:
+    """Dispatch on the intervention's kind; what it did for the weekly record (hires, leads) is
+    counted into `tally`."""
+    for name, n in (_HANDLERS[iv.kind](model, iv) or {}).items():
+        tally[Count[name]] += n
 
 
 def _training(model: TruceModel, iv: Intervention) -> None:

@@ -16,11 +16,13 @@ from sim.compiled import kernel
 from sim.market import Source, State, fit_log_odds, market_move, sigmoid
 from sim.selling import context, open_deal
 from sim.staff import append
+from sim.tally import Count
 
 if TYPE_CHECKING:
     from sim.model import TruceModel
 
 HOURS_PER_WEEK = 168.0
+_NO_IDS = np.empty(0, dtype=np.int64)
 # Qualification odds relative to contact within the hour: 1/7 an hour later, 1/60 at a day (HBR 2011).
 _CURVE_HOURS = np.log([1.0, 2.0, 24.0])
 _CURVE_LOG_ODDS = np.log([1.0, 1 / 7, 1 / 60])
@@ -55,40 +57,45 @@ class LeadQueue:
     def add(self, account: np.ndarray, marketer: np.ndarray | int, score: np.ndarray, week: int) -> None:
         new = np.empty(account.size, dtype=LEAD)
         new["account"], new["marketer"], new["score"], new["created"] = account, marketer, score, week
+        self.append(new)
+
+    def append(self, new: np.ndarray) -> None:
+        """Queue the leads `new` (`LEAD` rows) after those already waiting."""
         self.leads = append(self.leads, new)
 
 
-def run_handoff(model: TruceModel, reps: np.ndarray) -> dict[str, float]:
+def run_handoff(model: TruceModel, reps: np.ndarray, tally: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Leads older than the queue limit leak; each other lead is looked at by one salesperson.
 
     A salesperson takes the lead with its own willingness and only while it has free capacity, best
     scores first. An accepted lead is contacted after a delay in hours drawn from that person's load
     and the SLA, plus the whole weeks it waited; the delay discounts the chance to qualify it.
-    Returns the week's counts, with marketing's accepted and leaked leads by marketer id.
+    Counts into `tally`; returns marketing's accepted and leaked leads by marketer id.
     """
     p, market, queue, week, staff = model.p, model.market, model.queue, model.week, model.staff
-    out: dict[str, float] = {}
     leads = queue.leads
     age = week - leads["created"]
     leak = age >= p.lead_queue_limit_weeks
+    leaked_from = _NO_IDS
     if leak.any():
         gone = leads[leak]
         market.move(gone["account"], State.AWARE, week)
-        mine = gone["marketer"][gone["marketer"] >= 0]  # bought leads have no marketer
-        out |= {"leads_leaked": gone.size, "leads_leaked_bought": gone.size - mine.size, "leaked_from": mine}
-        out["wait_weeks_sum"] = float(age[leak].sum())
-        model.handoffs.append((mine, None))
+        leaked_from = gone["marketer"][gone["marketer"] >= 0]  # bought leads have no marketer
+        tally[Count.leads_leaked] += gone.size
+        tally[Count.leads_leaked_bought] += gone.size - leaked_from.size
+        tally[Count.wait_weeks_sum] += float(age[leak].sum())
+        model.handoffs.append((leaked_from, None))
         queue.leads = leads = leads[~leak]
     n = leads.size
     if not n or not reps.size:
-        return out
+        return _NO_IDS, leaked_from
     # The week's draws, one set per queued lead whether it is taken or not: which salesperson looks
     # at it, whether they want it and whether contact qualifies it; the hours to first contact,
     # whether the SLA is met and the hours it caps them at; whether a lost lead is reported back.
     look = model.streams["handoff"].random((3, n))
     respond = model.streams["response"].random((3, n))
     report = model.streams["feedback"].random(n)
-    take, who, qualified, sent, lost, clock, counts = _handoff(
+    take, who, qualified, sent = _handoff(
         leads,
         look,
         respond,
@@ -98,37 +105,24 @@ def run_handoff(model: TruceModel, reps: np.ndarray) -> dict[str, float]:
         context(model),
         model.org.liaison_strength,
         p.packed,
-        market.state,
-        market.since,
-        market.census,
-        market.episodes,
+        market.life,
         market.deals,
         market.profile,
         market.taste,
         staff.table,
+        tally,
     )
     if not take.size:
-        return out
-    market.moved(lost, State.AWARE, week, clock)
+        return _NO_IDS, leaked_from
     accounts, marketer = leads["account"][take], leads["marketer"][take]
     model.feedback.post(week + p.feedback_delay_weeks, marketer[sent], accounts[sent], qualified[sent])
     ours = marketer >= 0
-    out.update(
-        leads_accepted=take.size,
-        leads_qualified=int(counts[0]),
-        opportunities_created_marketing=int(counts[1]),
-        feedback_resolved=int(counts[2]),
-        feedback_reports=int(counts[3]),
-        sla_met=int(counts[4]),
-        wait_weeks_sum=out.get("wait_weeks_sum", 0.0) + counts[5],
-        response_hours_sum=counts[6],
-        accepted_from=marketer[ours],
-    )
-    model.handoffs.append((marketer[ours], staff.uid[who[ours]]))
+    accepted_from = marketer[ours]
+    model.handoffs.append((accepted_from, staff.uid[who[ours]]))
     keep = np.ones(n, dtype=bool)
     keep[take] = False
     queue.leads = leads[keep]
-    return out
+    return accepted_from, leaked_from
 
 
 @kernel
@@ -142,21 +136,18 @@ def _handoff(
     context,
     liaison,
     p,
-    state,
-    since,
-    census,
-    episodes,
+    life,
     deals,
     profile,
     taste,
     staff,
+    tally,
 ):
     """The hand-off of the queued `leads` with the week's draws (see `run_handoff`): who takes which
     lead, the hours to first contact (exponential around the person's own mean; the SLA caps it when
-    met), whether contact qualifies it, and what follows (`_settle`). Returns the leads taken (queue
-    positions), their takers' rows, whether each qualified and was reported back, the lost accounts
-    and their clocks' keys, and the counts (qualified, marketing's qualified, marketing's lost,
-    reports, SLA met, weeks waited, hours to first contact)."""
+    met), whether contact qualifies it, and what follows (`_settle`); counts into `tally`. Returns
+    the leads taken (queue positions), their takers' rows, and whether each qualified and was
+    reported back."""
     q = p[0]
     carry = np.empty(staff.size)
     compliance = np.empty(staff.size)
@@ -203,7 +194,7 @@ def _handoff(
         q.lead_shelf_life_weeks,
         np.log(q.qualification_odds),
     )
-    lost, clock, sent, counts = _settle(
+    sent = _settle(
         accounts,
         who,
         marketer,
@@ -213,20 +204,18 @@ def _handoff(
         week,
         context,
         p,
-        state,
-        since,
-        census,
-        episodes,
+        life,
         deals,
         profile,
         taste,
         staff,
+        tally,
     )
-    sla_met = np.sum(hours <= sla) if sla > 0 else 0
-    summary = np.array(
-        [counts[0], counts[1], counts[2], counts[3], sla_met, waited.sum(), hours.sum()], dtype=np.float64
-    )
-    return take, who, qualified, sent, lost, clock, summary
+    tally[Count.leads_accepted] += m
+    tally[Count.sla_met] += np.sum(hours <= sla) if sla > 0 else 0
+    tally[Count.wait_weeks_sum] += waited.sum()
+    tally[Count.response_hours_sum] += hours.sum()
+    return take, who, qualified, sent
 
 
 @kernel
@@ -240,24 +229,19 @@ def _settle(
     week,
     context,
     p,
-    state,
-    since,
-    census,
-    episodes,
+    life,
     deals,
     profile,
     taste,
     staff,
+    tally,
 ):
     """The contacted leads' outcomes land: each salesperson learns from marketing's leads; a lost
     lead returns to the aware pool and is reported back with the salesperson's own probability
     (`report_u`, one uniform per lead); a qualified one becomes an opportunity, its win chance
-    lowered by the weeks it went stale.
-    Returns the lost accounts, the keys of their aware clocks, which leads were reported, and the counts
-    of leads qualified, of marketing's leads qualified, of marketing's leads lost and of reports."""
+    lowered by the weeks it went stale. Counts into `tally`; returns which leads were reported."""
     p = p[0]
-    lost = accounts[~qualified]
-    clock = market_move(state, since, census, episodes, lost, State.AWARE, week)
+    market_move(life, accounts[~qualified], State.AWARE, week)
     sent = np.zeros(accounts.size, dtype=np.bool_)
     qualified_, ours_qualified, ours_lost = 0, 0, 0
     for i in range(accounts.size):
@@ -274,9 +258,7 @@ def _settle(
                 marketer[i],
                 context + stale,
                 week,
-                state,
-                since,
-                census,
+                life,
                 deals,
                 profile,
                 taste,
@@ -287,7 +269,11 @@ def _settle(
             ours_lost += marketer[i] >= 0
         qualified_ += qualified[i]
         ours_qualified += qualified[i] and marketer[i] >= 0
-    return lost, clock, sent, (qualified_, ours_qualified, ours_lost, sent.sum())
+    tally[Count.leads_qualified] += qualified_
+    tally[Count.opportunities_created_marketing] += ours_qualified
+    tally[Count.feedback_resolved] += ours_lost
+    tally[Count.feedback_reports] += sent.sum()
+    return sent
 
 
 @kernel

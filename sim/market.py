@@ -24,7 +24,7 @@ import numpy as np
 
 from sim.compiled import kernel
 from sim.params import Params
-from sim.rng import Keyed, keyed_uniform
+from sim.rng import Keyed, keyed_uniform, keyed_unit
 from sim.staff import FEATURES
 
 FIT_SHARPNESS = 2.0  # how strongly fit follows the profile's alignment with the market's taste
@@ -119,13 +119,23 @@ class Market:
         self.deals["owner"] = self.deals["marketer"] = self.deals["source"] = -1
         self.brand = 0.5
         # Each account's luck in its current state (see the module docstring).
-        self.awareness_hazard = 0.0  # cumulative over the run, the same for every unaware account
+        self.hazard = np.zeros(1)  # cumulative awareness hazard, the same for every unaware account
         self.wake = np.full(n, np.inf)  # awareness hazard at which an unaware account notices us
         self.forget_at = np.full(n, _NEVER)  # week an aware account forgets us
         # Times each account has entered each state with a clock: its k-th stay in a state meets the
         # k-th draw, whenever that stay begins (so histories that drift apart in time stay paired).
         self.episodes = np.zeros((len(State), n), dtype=np.int64)
-        self._entered: list[tuple[np.ndarray, np.ndarray]] = []  # (accounts, their clocks' keys)
+        #: What a change of state reads and writes, for compiled mechanisms (`enter`, `market_move`).
+        self.life = (
+            self.state,
+            self.since,
+            self.census,
+            self.episodes,
+            self.wake,
+            self.forget_at,
+            self.hazard,
+            np.uint64(keyed["clock"].key),
+        )
         self._churned: deque[tuple[int, np.ndarray]] = deque()  # (week, accounts), oldest first
         self.churned = 0  # accounts in the churned state (all of them are in `_churned`)
         # The current customers, ascending: every weekly pass over them then walks the account arrays
@@ -162,51 +172,27 @@ class Market:
 
     # ------------------------------------------------------------------ the lifecycle
     def move(self, idx: np.ndarray, state: State, week: int) -> None:
-        """Put accounts `idx` into `state` as of `week`; their luck for the new state is drawn (for
-        all accounts that moved since the last draw at once) before any process reads it."""
-        clock = market_move(self.state, self.since, self.census, self.episodes, idx, int(state), week)
-        self.moved(idx, state, week, clock)
+        """Put accounts `idx` into `state` as of `week` (drawing their luck for the new state)."""
+        market_move(self.life, idx, int(state), week)
+        self.moved(idx, state, week)
 
-    def moved(self, idx: np.ndarray, state: State, week: int, clock: np.ndarray) -> None:
-        """The rest of `move`, for accounts a compiled mechanism moved itself with `market_move`
-        (which returned the keys of their clocks)."""
+    def moved(self, idx: np.ndarray, state: State, week: int) -> None:
+        """The rest of `move`, for accounts a compiled mechanism moved itself with `market_move`:
+        the customer list and the churned accounts' cool-down."""
         if state == State.CUSTOMER:
             self.customers = np.sort(np.concatenate([self.customers, idx]), kind="stable")
-        if state == State.CHURNED:
+        elif state == State.CHURNED:
             self._churned.append((week, idx))
             self.churned += idx.size
-        elif state <= State.AWARE:
-            self._entered.append((idx, clock))
-
-    def _draw_entries(self) -> None:
-        """Each account that entered a state with a clock draws it, keyed by (account, state, how
-        many times it entered that state): an exponential threshold of awareness hazard (unaware) and
-        a geometric number of weeks until it forgets (aware)."""
-        if not self._entered:
-            return
-        idx = np.concatenate([e[0] for e in self._entered])
-        clock = np.concatenate([e[1] for e in self._entered])
-        self._entered = []
-        _clocks(
-            idx,
-            clock,
-            np.uint64(self.keyed["clock"].key),
-            self.awareness_hazard,
-            self.since,
-            self.wake,
-            self.forget_at,
-        )
 
     def spread_awareness(self, week: int, p: Params, advocates: int, detractors: int) -> None:
         """Unaware accounts learn of us from brand, from outside (Bass p) and from word of mouth; aware
         ones forget; churned ones return to the pool after their cool-down."""
         imitation = p.bass_q * (advocates - p.negative_wom_weight * detractors) / self.n
         hazard = p.brand_awareness_rate * self.brand + (p.bass_p + max(imitation, 0.0)) / 52
-        self._draw_entries()  # every threshold below dates from before this week's hazard
-        self.awareness_hazard += hazard_increment(hazard)
-        became, forgot = _due(self.wake, self.awareness_hazard, self.forget_at, week, self.state)
-        self.move(became, State.AWARE, week)
-        self.move(forgot, State.UNAWARE, week)
+        self.hazard[0] += hazard_increment(hazard)
+        wake_up, forget = (self.wake <= self.hazard[0]).nonzero()[0], (self.forget_at <= week).nonzero()[0]
+        _due(self.life, week, wake_up, forget)
         back = []
         while self._churned and self._churned[0][0] <= week - p.churn_cooldown_weeks:
             back.append(self._churned.popleft()[1])
@@ -219,22 +205,18 @@ class Market:
         """Weekly hazard rising as satisfaction falls; referred customers stay longer. Returns the lost.
 
         Churn is the only way out of the customer state, so the customer list is kept here."""
-        cust = self.customers
-        leave = _leave(
-            cust,
+        lost, self.customers = _leave(
+            self.customers,
             self.satisfaction,
             self.referred,
+            self.server,
+            self.gap,
             np.uint64(self.keyed["leave"].key),
             week,
             p.churn_annual / 52,
             p.churn_sensitivity,
         )
-        lost = cust[leave]
-        self.customers = cust[~leave]
         self.move(lost, State.CHURNED, week)
-        self.server[lost] = -1
-        self.gap[lost] = 0.0
-        self.referred[lost] = False
         return lost
 
     # ------------------------------------------------------------------ queries
@@ -302,39 +284,30 @@ def _unit(v: np.ndarray) -> np.ndarray:
 
 
 @kernel
-def enter(state, since, census, a, new, week):
+def enter(life, a, new, week):
     """Account `a` enters state `new` in `week`: the one place a state changes, so `census` (accounts
-    per state) stays true without counting."""
+    per state) stays true without counting. Entering a state with a clock draws it at once, from
+    the account's keyed uniform for (which state, how many times it has entered it): the awareness
+    hazard at which an unaware account notices us, the week an aware one forgets us."""
+    state, since, census, episodes, wake, forget_at, hazard, key = life
     census[state[a]] -= 1
     census[new] += 1
     state[a] = new
     since[a] = week
-
-
-@kernel
-def market_move(state, since, census, episodes, idx, new, week):
-    """Accounts `idx` enter state `new` in `week`. For a state with a clock, returns the key of each
-    account's draw for it: which state, and how many times the account has entered it."""
-    clocked = new <= State.AWARE
-    clock = np.empty(idx.size if clocked else 0, dtype=np.int64)
-    for i, a in enumerate(idx):
-        enter(state, since, census, a, new, week)
-        if clocked:
-            episodes[new, a] += 1
-            clock[i] = episodes[new, a] * _STATES + new
-    return clock
-
-
-@kernel
-def _clocks(idx, clock, key, awareness_hazard, since, wake, forget_at):
-    """Each account's clock for the state it entered, from its keyed uniform: the awareness hazard at
-    which an unaware account notices us, the week an aware one forgets us."""
-    u = keyed_uniform(key, clock, idx)
-    for i, a in enumerate(idx):
-        if clock[i] % _STATES == State.UNAWARE:
-            wake[a] = awareness_hazard - np.log(u[i])
+    if new <= State.AWARE:
+        episodes[new, a] += 1
+        u = keyed_unit(key, episodes[new, a] * _STATES + new, a)
+        if new == State.UNAWARE:
+            wake[a] = hazard[0] - np.log(u)
         else:
-            forget_at[a] = since[a] + np.int64(np.ceil(np.log(u[i]) / np.log1p(-FORGET_WEEKLY)))
+            forget_at[a] = week + np.int64(np.ceil(np.log(u) / np.log1p(-FORGET_WEEKLY)))
+
+
+@kernel
+def market_move(life, idx, new, week):
+    """Accounts `idx` enter state `new` in `week` (see `enter`)."""
+    for a in idx:
+        enter(life, a, new, week)
 
 
 @kernel
@@ -362,34 +335,42 @@ def _sample(state, first, last, tries, chosen, got, seen):
 
 
 @kernel
-def _leave(cust, satisfaction, referred, key, week, base, sensitivity):
+def _leave(cust, satisfaction, referred, server, gap, key, week, base, sensitivity):
     """Which customers leave this week: a weekly hazard rising as satisfaction falls, lower for
-    referred customers, met by each customer's keyed uniform for (week, account)."""
-    leave = np.empty(cust.size, dtype=np.bool_)
+    referred customers, met by each customer's keyed uniform for (week, account). Leavers lose their
+    server, promise gap and referral; returns them and the customers who stay (both ascending)."""
     u = keyed_uniform(key, np.array([week]), cust)
+    leave = np.zeros(cust.size, dtype=np.bool_)
+    # No customer's hazard exceeds that at satisfaction 0 (sensitivity >= 0): a draw above it stays.
+    highest = base * np.exp(sensitivity * SAT_REFERENCE) * (1 + 1e-9)
     for i, c in enumerate(cust):
+        if u[i] >= highest:
+            continue
         hazard = base * np.exp(sensitivity * (SAT_REFERENCE - satisfaction[c]))
         if referred[c]:
             hazard *= REFERRED_HAZARD
-        leave[i] = u[i] < hazard
-    return leave
+        if u[i] < hazard:
+            leave[i] = True
+            server[c], gap[c], referred[c] = -1, 0.0, False
+    return cust[leave], cust[~leave]
 
 
 @kernel
-def _due(wake, awareness_hazard, forget_at, week, state):
-    """Unaware accounts whose awareness threshold the cumulative hazard has passed, and aware ones
-    whose week to forget has come, in one pass; stale clocks (of accounts that left the state
-    meanwhile) are switched off."""
-    became, forgot = [], []
-    for i in range(state.size):
-        if wake[i] <= awareness_hazard:
-            if state[i] == State.UNAWARE:
-                became.append(i)
-            else:
-                wake[i] = np.inf
-        if forget_at[i] <= week:
-            if state[i] == State.AWARE:
-                forgot.append(i)
-            else:
-                forget_at[i] = _NEVER
-    return np.array(became, dtype=np.int64), np.array(forgot, dtype=np.int64)
+def _due(life, week, wake_up, forget):
+    """Of the accounts whose clock ran out (`wake_up`: the cumulative awareness hazard has passed the
+    threshold; `forget`: the week to forget has come), unaware ones notice us and aware ones forget
+    us; the others' clocks are stale (they left the state meanwhile) and are switched off. An account
+    that just noticed us has a fresh clock to forget, not yet run out."""
+    state, wake, forget_at = life[0], life[4], life[5]
+    for a in wake_up:
+        if state[a] == State.UNAWARE:
+            enter(life, a, State.AWARE, week)
+        else:
+            wake[a] = np.inf
+    for a in forget:
+        if forget_at[a] > week:
+            continue
+        if state[a] == State.AWARE:
+            enter(life, a, State.UNAWARE, week)
+        else:
+            forget_at[a] = _NEVER

@@ -13,8 +13,10 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from sim.compiled import kernel
-from sim.market import FIT_SHARPNESS, State
+from sim.leads import LEAD
+from sim.market import FIT_SHARPNESS, State, enter
 from sim.people import WORK_HOURS
+from sim.rng import poisson_counts
 from sim.staff import CODE, Role
 
 MARKETING = CODE[Role.MARKETING]
@@ -57,23 +59,41 @@ def run_campaigns(model: TruceModel, rows: np.ndarray) -> int:
     rate, output = _rates(staff.table, rows, per_week)
     target = min(1.0, 1.5 * share * output / p.marketers) * budget
     market.update_brand(min(1.0, target), p.brand_decay)
-    wanted = rng.poisson(rate)
-    pools = np.ceil(wanted / (1.0 - 0.6 * weight)).astype(np.int64)
-    aware = market.count(State.AWARE)
-    total = int(pools.sum())
-    if not total or not aware:
+    wanted = poisson_counts(rng, rate)
+    pools, total = _pools(wanted, weight, market.census[State.AWARE])
+    if not total:
         return 0
-    if total > aware:  # a small market runs out of aware accounts
-        pools = np.floor(pools * aware / total).astype(np.int64)
-        total = int(pools.sum())
     candidates = market.sample(rng, total, State.AWARE, State.AWARE)
     noise = rng.normal(0, SCORING_NOISE, total)
-    chosen, owner, scores = _best_scored(
-        candidates, pools, wanted, rows, market.profile, staff.scoring, noise
+    leads = _best_scored(
+        candidates,
+        pools,
+        wanted,
+        rows,
+        noise,
+        market.profile,
+        market.life,
+        model.week,
+        staff.table,
+        staff.scoring,
     )
-    market.move(chosen, State.LEAD, model.week)
-    model.queue.add(chosen, staff.uid[owner], scores, model.week)
-    return int(chosen.size)
+    model.queue.append(leads)
+    return leads.size
+
+
+@kernel
+def _pools(wanted, revenue_weight, aware):
+    """How many aware accounts each marketer scores to find its `wanted` leads (more under a revenue
+    KPI, which passes only the best), scaled down if the market has fewer aware accounts; and their
+    total (0 if there are none)."""
+    pools = np.ceil(wanted / (1.0 - 0.6 * revenue_weight)).astype(np.int64)
+    total = pools.sum()
+    if not total or not aware:
+        return pools, 0
+    if total > aware:  # a small market runs out of aware accounts
+        pools = np.floor(pools * aware / total).astype(np.int64)
+        total = pools.sum()
+    return pools, total
 
 
 @kernel
@@ -89,12 +109,12 @@ def _rates(staff, rows, per_week):
 
 
 @kernel
-def _best_scored(candidates, pools, wanted, rows, profile, scoring, noise):
+def _best_scored(candidates, pools, wanted, rows, noise, profile, life, week, staff, scoring):
     """Each marketer (`rows`) scores its own pool of candidates (consecutive slices of `pools`
-    accounts) with its scoring model, plus noise, and hands over its best `wanted`. Returns the
-    chosen accounts, their marketers' rows and their scores, by marketer and best first."""
+    accounts) with its scoring model, plus noise, and hands over its best `wanted`: they become
+    leads. Returns them as queue entries (`LEAD`), by marketer and best first."""
     scores = np.empty(candidates.size)
-    chosen = np.empty(min(wanted.sum(), candidates.size), dtype=np.int64)
+    leads = np.empty(min(wanted.sum(), candidates.size), dtype=LEAD)
     n, start = 0, 0
     for m in range(rows.size):
         end = start + pools[m]
@@ -104,11 +124,15 @@ def _best_scored(candidates, pools, wanted, rows, profile, scoring, noise):
                 s += profile[candidates[i], f] * scoring[rows[m], f]
             scores[i] = s + noise[i]
         for i in np.argsort(-scores[start:end], kind="mergesort")[: wanted[m]]:
-            chosen[n] = start + i
+            lead = leads[n]
+            lead.account = candidates[start + i]
+            lead.marketer = staff[rows[m]].uid
+            lead.score = scores[start + i]
+            lead.created = week
+            enter(life, lead.account, State.LEAD, week)
             n += 1
         start = end
-    chosen = chosen[:n]
-    return candidates[chosen], np.repeat(rows, pools)[chosen], scores[chosen]
+    return leads[:n]
 
 
 @kernel

@@ -10,6 +10,7 @@ import mesa
 import numpy as np
 
 from sim import conflict, interventions_apply, marketing, people, service
+from sim import tally as tallies
 from sim.agents import Employee, Marketer, Salesperson, ServiceAgent
 from sim.contract import RunSpec, resolve
 from sim.design import Design
@@ -18,16 +19,14 @@ from sim.feedback import FeedbackChannel
 from sim.interventions import Intervention
 from sim.leads import LeadQueue, run_handoff
 from sim.market import Market, State
-from sim.metrics import COLUMNS
 from sim.organisation import Organisation
-from sim.record import Tally, WeeklyCollector, week_record
+from sim.record import WeeklyCollector, record_week
 from sim.review import exchange_feedback, review
 from sim.rng import seed_sequence, spawn_streams
 from sim.selling import close_deals, open_going_concern, prospect, refer
 from sim.staff import ROLES, Role, Staff
+from sim.tally import Count
 from sim.workforce import Department, hire
-
-_NO_IDS = np.empty(0, dtype=np.int64)
 
 
 class TruceModel(mesa.Model):
@@ -72,7 +71,7 @@ class TruceModel(mesa.Model):
         self.week = 0
         self.applied: list[dict[str, Any]] = []
         self._in_step = False  # True while step() runs: scheduled interventions apply "now"
-        self._carry = Tally()  # what interventions did before the week's mechanisms ran
+        self._carry = tallies.new()  # what interventions did before the week's mechanisms ran
         self.staff = Staff()
         self.market = Market(self.p, self.streams["init"], self.keyed)
         self.org = Organisation(self)
@@ -88,7 +87,7 @@ class TruceModel(mesa.Model):
         self.year_rep_weeks = 0
         self.reps_at_quota_share = 0.0
         self._populate()
-        self.datacollector = WeeklyCollector(COLUMNS)
+        self.datacollector = WeeklyCollector(self.weeks)
 
     # ------------------------------------------------------------------ set-up
     def _populate(self) -> None:
@@ -161,7 +160,7 @@ class TruceModel(mesa.Model):
                 raise InputError(f"intervention {intervention.kind}: the run ended at week {self.week}")
             self.week = self.steps + 1
         try:
-            self._carry.update(interventions_apply.apply(self, intervention))
+            interventions_apply.apply(self, intervention, self._carry)
         finally:
             effective, self.week = self.week, week
         self.applied.append({**intervention.to_dict(), "week": effective})
@@ -173,7 +172,7 @@ class TruceModel(mesa.Model):
         self._in_step = True
         for iv in self.schedule.pop(week, []):
             self.apply(iv)
-        tally, self._carry = self._carry, Tally()
+        tally, self._carry = self._carry, tallies.new()
         p, market, staff, org = self.p, self.market, self.staff, self.org
         staff.reports[:] = 0
         org.update()
@@ -182,31 +181,26 @@ class TruceModel(mesa.Model):
         org.meeting_held = float(staff.meeting_hours.mean()) if len(staff) else 0.0
         rows = {role: staff.rows(role) for role in ROLES}
         reps = rows[Role.SALES]
-        tally["leads_marketing"] += marketing.run_campaigns(self, rows[Role.MARKETING])  # 1. demand
+        tally[Count.leads_marketing] += marketing.run_campaigns(self, rows[Role.MARKETING])  # 1. demand
         cust = market.customers  # 2. word of mouth
         advocates, detractors = market.word_of_mouth(cust)
         org.detractor_share = detractors / max(1, advocates + detractors + cust.size)
         market.spread_awareness(week, p, advocates, detractors)
         referrals = refer(self, reps, advocates)
-        handoff = run_handoff(self, reps)  # 3. hand-off
-        accepted_from, leaked_from = (
-            handoff.pop("accepted_from", _NO_IDS),
-            handoff.pop("leaked_from", _NO_IDS),
-        )
-        tally.update(handoff)
+        accepted_from, leaked_from = run_handoff(self, reps, tally)  # 3. hand-off
         prospected = prospect(self, reps)
-        tally["referrals"] += referrals
-        tally["opportunities_created"] += referrals + prospected + handoff.get("leads_qualified", 0)
-        tally.update(close_deals(self, reps, service.delivery_ratio(self, rows[Role.SERVICE])))  # 4.
+        tally[Count.referrals] += referrals
+        tally[Count.opportunities_created] += referrals + prospected + tally[Count.leads_qualified]
+        close_deals(self, reps, service.delivery_ratio(self, rows[Role.SERVICE]), tally)  # 4.
         quality = service.serve(self, rows[Role.SERVICE])  # 5. onboarding and service
         cust = market.customers
         lost = market.churn(week, p)  # 6. churn
-        tally["churned"] += lost.size
+        tally[Count.churned] += lost.size
         org.observe_churn(lost.size, cust.size)
         exchange_feedback(self, tally, accepted_from, leaked_from)  # 7. feedback
-        tally["blame_events"] += conflict.blame(self, rows)  # 8. conflict
+        tally[Count.blame_events] += conflict.blame(self, rows)  # 8. conflict
         review(self, tally)  # 9. people
-        self.datacollector.record(self, week_record(self, tally, quality))  # 10-11. record
+        record_week(self, tally, quality)  # 10-11. record
         self._in_step = False
         if week >= self.weeks:
             self.running = False

@@ -75,6 +75,20 @@ class Organisation:
         self.churn_rate += 0.05 * (52 * lost / max(1, customers) - self.churn_rate)
         self.retention_score = min(1.3, 0.1 / max(0.02, self.churn_rate))
 
+    def levels(self) -> tuple[float, ...]:
+        """What the weekly record reads of the organisation, in the order `sim.record` unpacks it:
+        meeting hours held, team attainment, feedback rate, consistency, clarity, liaison strength,
+        orientation diversity."""
+        return (
+            self.meeting_held,
+            self.team_attainment,
+            self.feedback_rate,
+            self.consistency,
+            self.clarity,
+            self.liaison_strength,
+            self.orientation_diversity(),
+        )
+
     def orientation_diversity(self) -> float:
         """How far marketing's horizon stands from sales' quarter, kept only as far as the two stay
         separate units: one head and one goal absorb the tension (Homburg & Jensen 2007)."""

@@ -11,27 +11,27 @@ from sim import marketing, people, sales, service, workforce
 from sim.compiled import kernel
 from sim.people import QUARTER
 from sim.staff import CODE, Role
+from sim.tally import Count
 
 MARKETING, SALES = CODE[Role.MARKETING], CODE[Role.SALES]
 
 if TYPE_CHECKING:
     from sim.model import TruceModel
-    from sim.record import Tally
 
 
 def exchange_feedback(
-    model: TruceModel, tally: Tally, accepted_from: np.ndarray, leaked_from: np.ndarray
+    model: TruceModel, tally: np.ndarray, accepted_from: np.ndarray, leaked_from: np.ndarray
 ) -> None:
     """Reports reach marketers; everyone's trust drifts toward what they experienced this week:
     marketers from how sales treated their leads, salespeople from the leads themselves, service
     from whether sales' promises held."""
     staff, org, p = model.staff, model.org, model.p
     received, arrived = model.feedback.deliver(model)
-    tally["feedback_delivered"] += arrived
-    if tally["feedback_resolved"]:
-        org.feedback_rate += 0.1 * (
-            tally["feedback_reports"] / tally["feedback_resolved"] - org.feedback_rate
-        )
+    tally[Count.feedback_delivered] += arrived
+    resolved = tally[Count.feedback_resolved]
+    if resolved:
+        reported = float(tally[Count.feedback_reports]) / float(resolved)
+        org.feedback_rate += 0.1 * (reported - org.feedback_rate)
     _trust_week(
         staff.table, staff.row_of, leaked_from, accepted_from, received, org.liaison_strength, p.integration
     )
@@ -55,7 +55,7 @@ def _trust_week(staff, row_of, leaked_from, accepted_from, received, liaison, in
         people.update_trust(person, experience, liaison, integration)
 
 
-def review(model: TruceModel, tally: Tally) -> None:
+def review(model: TruceModel, tally: np.ndarray) -> None:
     """Morale, training decay, quits and hires; at a quarter's end, quotas are settled."""
     staff, p, org, week = model.staff, model.p, model.org, model.week
     reps = staff.rows(Role.SALES)
@@ -71,7 +71,7 @@ def review(model: TruceModel, tally: Tally) -> None:
     )
     total = quotas.sum()
     org.team_attainment = booked / (total * sales.elapsed(week) / QUARTER) if total > 0 else 0.0
-    model.year_bookings += tally["bookings"]
+    model.year_bookings += float(tally[Count.bookings])
     model.year_rep_weeks += reps.size
     if week % QUARTER == 0:
         quotas = quotas[reps]
@@ -79,16 +79,16 @@ def review(model: TruceModel, tally: Tally) -> None:
         staff.last_attainment[reps] = attainment
         staff.bookings[reps] = 0.0
         at_quota = int(np.count_nonzero(attainment >= 1.0))
-        tally["rep_quarters"] += reps.size
-        tally["rep_quarters_at_quota"] += at_quota
+        tally[Count.rep_quarters] += reps.size
+        tally[Count.rep_quarters_at_quota] += at_quota
         model.reps_at_quota_share = at_quota / reps.size if reps.size else 0.0
     if week % 52 == 0 and model.year_rep_weeks:
         # Next year's quota: last year's bookings per rep-quarter, plus the growth target.
         per_rep_quarter = model.year_bookings / model.year_rep_weeks * QUARTER
         model.quota = per_rep_quarter * (1 + p.quota_growth)
         model.year_bookings, model.year_rep_weeks = 0.0, 0
-    tally.update(workforce.consider_quitting(model))
-    tally.update(workforce.fill_vacancies(model))
+    workforce.consider_quitting(model, tally)
+    workforce.fill_vacancies(model, tally)
 
 
 @kernel

@@ -56,11 +56,17 @@ def _bits(key: np.uint64, week: np.uint64, account: np.uint64) -> np.uint64:
 
 
 @kernel
+def keyed_unit(key, week, account) -> float:
+    """The uniform in (0, 1) of one (key, week, account): 53 bits, never exactly 0 or 1."""
+    z = _bits(np.uint64(key), np.uint64(week), np.uint64(account))
+    return (np.float64(z >> np.uint64(11)) + 0.5) * _TO_UNIT53
+
+
+@kernel
 def keyed_uniform(key, weeks, ids):
     out = np.empty(ids.size)
     for i in range(ids.size):
-        z = _bits(np.uint64(key), np.uint64(weeks[i % weeks.size]), np.uint64(ids[i]))
-        out[i] = (np.float64(z >> np.uint64(11)) + 0.5) * _TO_UNIT53
+        out[i] = keyed_unit(key, weeks[i % weeks.size], ids[i])
     return out
 
 
@@ -90,6 +96,16 @@ class Keyed:
         """Three independent uniforms in (0, 1) per id (rows 0-2), 21 bits each, from one 64-bit draw:
         a deal's three decisions in a week cost one hash."""
         return keyed_uniform3(np.uint64(self.key), week, ids)
+
+
+def poisson_counts(rng: np.random.Generator, means: np.ndarray) -> np.ndarray:
+    """Independent Poisson counts with the given `means`, drawn as their total and its multinomial
+    split in proportion to the means: the same joint law as one Poisson draw per mean (Poisson
+    splitting), in two draws however many people there are."""
+    total = float(means.sum())
+    if total <= 0:
+        return np.zeros(means.size, dtype=np.int64)
+    return rng.multinomial(rng.poisson(total), means / total)
 
 
 def seed_sequence(rng: int | np.random.SeedSequence | None) -> np.random.SeedSequence:

@@ -42,14 +42,16 @@ def _capacities(rep_capacity, ramp, meeting_hours, reports):
 
 def free(staff, p: Params, rows: np.ndarray) -> np.ndarray:
     """`free_capacity` of the people in staff `rows`, as it stands now."""
-    return _free(rows, p.rep_capacity, staff.ramp, staff.meeting_hours, staff.reports, staff.open)
+    return _free(rows, p.rep_capacity, staff.table)
 
 
 @kernel
-def _free(rows, rep_capacity, ramp, meeting_hours, reports, open_):
+def _free(rows, rep_capacity, staff):
     out = np.empty(rows.size, dtype=np.int64)
     for i, r in enumerate(rows):
-        out[i] = free_capacity(capacity(rep_capacity, ramp[r], meeting_hours[r], reports[r]), open_[r])
+        person = staff[r]
+        carry = capacity(rep_capacity, person.ramp, person.meeting_hours, person.reports)
+        out[i] = free_capacity(carry, person.open)
     return out
 
 

@@ -15,9 +15,19 @@ import numpy as np
 
 from sim import sales
 from sim.compiled import kernel
-from sim.market import FIT_SHARPNESS, Source, State, enter, forrester_effect, market_move, sigmoid
-from sim.rng import keyed_uniform3
+from sim.market import (
+    FIT_SHARPNESS,
+    Source,
+    State,
+    enter,
+    fit_log_odds,
+    forrester_effect,
+    market_move,
+    sigmoid,
+)
+from sim.rng import keyed_uniform3, poisson_counts
 from sim.staff import Role
+from sim.tally import Count
 
 if TYPE_CHECKING:
     from sim.model import TruceModel
@@ -39,9 +49,7 @@ def open_opportunities(
         source.value,
         context(model) + log_odds,
         model.week,
-        market.state,
-        market.since,
-        market.census,
+        market.life,
         market.deals,
         market.profile,
         market.taste,
@@ -63,14 +71,14 @@ def context(model: TruceModel) -> float:
 
 
 @kernel
-def open_deal(a, row, source, marketer, log_odds, week, state, since, census, deals, profile, taste, staff):
+def open_deal(a, row, source, marketer, log_odds, week, life, deals, profile, taste, staff):
     """Account `a` becomes an opportunity owned by staff `row`; its win chance is fixed now from its
     fit, the seller's productivity and `log_odds` (the organisation's context plus the caller's)."""
     fit = 0.0
     for f in range(taste.size):
         fit += profile[a, f] * taste[f]
     logit = FIT_SHARPNESS * fit + 0.8 * (staff[row].productivity - 1) + log_odds
-    enter(state, since, census, a, State.OPPORTUNITY, week)
+    enter(life, a, State.OPPORTUNITY, week)
     deal = deals[a]
     deal.p_win = 1.0 / (1.0 + np.exp(-logit))
     deal.owner = staff[row].uid
@@ -80,7 +88,7 @@ def open_deal(a, row, source, marketer, log_odds, week, state, since, census, de
 
 
 @kernel
-def _open_all(accounts, rows, source, log_odds, week, state, since, census, deals, profile, taste, staff):
+def _open_all(accounts, rows, source, log_odds, week, life, deals, profile, taste, staff):
     for i in range(accounts.size):
         open_deal(
             accounts[i],
@@ -89,9 +97,7 @@ def _open_all(accounts, rows, source, log_odds, week, state, since, census, deal
             -1,
             log_odds,
             week,
-            state,
-            since,
-            census,
+            life,
             deals,
             profile,
             taste,
@@ -120,17 +126,39 @@ def prospect(model: TruceModel, reps: np.ndarray) -> int:
     """Salespeople source their own opportunities with whatever capacity marketing leads left free;
     returns how many they opened."""
     s, market, staff, p = model.streams["selling"], model.market, model.staff, model.p
-    wants = s.poisson(2 * p.self_sourced_per_rep_week * sales.effort(p) * staff.productivity[reps])
+    wants = poisson_counts(s, 2 * p.self_sourced_per_rep_week * sales.effort(p) * staff.productivity[reps])
     n = np.minimum(wants, sales.free(staff, p, reps))
     total = int(n.sum())
-    if not total:
-        return 0
-    if market.count(State.UNAWARE, State.AWARE) < total:
+    if not total or market.count(State.UNAWARE, State.AWARE) < total:
         return 0
     accounts = market.sample(s, total, State.UNAWARE, State.AWARE)
-    good = s.random(total) < market.fit(accounts)  # talking to them shows who really fits
-    open_opportunities(model, reps.repeat(n)[good], accounts[good], Source.SELF)
-    return int(good.sum())
+    return _prospect(
+        accounts,
+        s.random(total),
+        reps.repeat(n),
+        context(model),
+        model.week,
+        market.life,
+        market.deals,
+        market.profile,
+        market.taste,
+        staff.table,
+    )
+
+
+@kernel
+def _prospect(accounts, u, rows, log_odds, week, life, deals, profile, taste, staff):
+    """Talking to the prospected `accounts` shows who really fits (`u` below the account's fit): those
+    become opportunities of the salespeople in `rows`. Returns how many."""
+    fit = sigmoid(fit_log_odds(profile, taste, accounts))
+    opened = 0
+    for i in range(accounts.size):
+        if u[i] < fit[i]:
+            open_deal(
+                accounts[i], rows[i], Source.SELF, -1, log_odds, week, life, deals, profile, taste, staff
+            )
+            opened += 1
+    return opened
 
 
 def refer(model: TruceModel, reps: np.ndarray, advocates: int) -> int:
@@ -151,15 +179,15 @@ def refer(model: TruceModel, reps: np.ndarray, advocates: int) -> int:
     return n
 
 
-def close_deals(model: TruceModel, reps: np.ndarray, delivery_ratio: float) -> dict[str, float]:
+def close_deals(model: TruceModel, reps: np.ndarray, delivery_ratio: float, tally: np.ndarray) -> None:
     """Opportunities reach a decision at the owner's pace; over-promising lifts the odds of winning.
 
     Losses go back to the aware pool; wins become customers, assigned to a service agent; marketing's
-    leads are reported back on. Returns the week's counts (won, lost, over-promises, bookings).
+    leads are reported back on. Counts into `tally` (won, lost, over-promises, bookings, reports).
     """
     p, market, staff, week = model.p, model.market, model.staff, model.week
     if not reps.size:
-        return {}
+        return
     opps, rows, promise, won = _decide(
         market.indices(State.OPPORTUNITY),
         market.owner,
@@ -174,8 +202,8 @@ def close_deals(model: TruceModel, reps: np.ndarray, delivery_ratio: float) -> d
         math.log(float(forrester_effect(delivery_ratio))),
     )
     if not opps.size:
-        return {}
-    clock, bookings, sent, marketing = _settle(
+        return
+    sent = _settle(
         opps,
         rows,
         promise,
@@ -184,10 +212,7 @@ def close_deals(model: TruceModel, reps: np.ndarray, delivery_ratio: float) -> d
         np.uint64(model.keyed["settle"].key),
         week,
         p.packed,
-        market.state,
-        market.since,
-        market.census,
-        market.episodes,
+        market.life,
         market.referred,
         market.value,
         market.satisfaction,
@@ -195,19 +220,10 @@ def close_deals(model: TruceModel, reps: np.ndarray, delivery_ratio: float) -> d
         market.server,
         market.deals,
         staff.table,
+        tally,
     )
-    wins, lost = opps[won], opps[~won]
-    market.moved(lost, State.AWARE, week, clock)
-    market.moved(wins, State.CUSTOMER, week, clock[:0])
+    market.moved(opps[won], State.CUSTOMER, week)
     model.feedback.post(week + p.feedback_delay_weeks, market.marketer[opps[sent]], opps[sent], won[sent])
-    return {
-        "deals_won": int(wins.size),
-        "deals_lost": int(lost.size),
-        "overpromises": int(np.count_nonzero(promise)),
-        "bookings": bookings,
-        "feedback_resolved": marketing,
-        "feedback_reports": int(sent.sum()),
-    }
 
 
 @kernel
@@ -245,10 +261,7 @@ def _settle(
     key,
     week,
     p,
-    state,
-    since,
-    census,
-    episodes,
+    life,
     referred,
     value,
     satisfaction,
@@ -256,15 +269,15 @@ def _settle(
     server,
     deals,
     staff,
+    tally,
 ):
     """Decided deals land: the seller's pipeline shrinks and a win books its value (referred customers
     are worth more); losses return to the aware pool, wins become customers with a service agent and
     the promise gap an over-promise left; the seller reports marketing's leads back with its own
     probability. A deal's service agent and report are keyed by (week, account), as its decision.
-    Returns the keys of the lost accounts' aware clocks, the bookings, which were reported and how
-    many were marketing's."""
+    Counts into `tally`; returns which were reported."""
     p = p[0]
-    clock = market_move(state, since, census, episodes, opps[~won], State.AWARE, week)
+    market_move(life, opps[~won], State.AWARE, week)
     u = keyed_uniform3(key, week, opps)
     bookings, marketing = 0.0, 0
     sent = np.zeros(opps.size, dtype=np.bool_)
@@ -277,7 +290,7 @@ def _settle(
             booked = np.float64(value[a])
             row.bookings += booked
             bookings += booked
-            enter(state, since, census, a, State.CUSTOMER, week)
+            enter(life, a, State.CUSTOMER, week)
             satisfaction[a] = 0.72
             gap[a] = p.overpromise_gap if promise[i] else 0.0
             if servers.size:
@@ -288,4 +301,10 @@ def _settle(
             sent[i] = sales.writes_up(row, u[1, i], p)
             marketing += 1
         deals[a].owner = -1
-    return clock, bookings, sent, marketing
+    tally[Count.deals_won] += won.sum()
+    tally[Count.deals_lost] += opps.size - won.sum()
+    tally[Count.overpromises] += promise.sum()
+    tally[Count.bookings] += bookings
+    tally[Count.feedback_resolved] += marketing
+    tally[Count.feedback_reports] += sent.sum()
+    return sent

@@ -17,6 +17,7 @@ from sim.agents import AGENT_TYPES
 from sim.compiled import kernel
 from sim.market import State
 from sim.staff import CODE, FEATURES, ROLES, Role
+from sim.tally import HIRES, QUITS
 
 if TYPE_CHECKING:
     from sim.model import TruceModel
@@ -55,18 +56,17 @@ def hire(
     people.ready(staff.table, model.p.packed, model.week, len(staff) - n)
 
 
-def consider_quitting(model: TruceModel) -> dict[str, int]:
+def consider_quitting(model: TruceModel, tally: np.ndarray) -> None:
     """Every person weighs quitting this week; leavers open a vacancy and hand their work over to
-    colleagues of the same role who stay. Returns quits per role for the weekly record."""
+    colleagues of the same role who stay. Counts quits per role into `tally`."""
     staff, p, hiring = model.staff, model.p, model.streams["hiring"]
     leaving = model.streams["quits"].random(len(staff)) < _quit_hazards(staff.table, p.packed)
     if not leaving.any():
-        return {}
-    out = {}
+        return
     for role in ROLES:
         mine = leaving & (staff.role == CODE[role])
         n = int(np.count_nonzero(mine))
-        out[f"quits_{role.value}"] = n
+        tally[QUITS[CODE[role]]] += n
         if not n:
             continue
         dept = model.departments[role]
@@ -78,7 +78,6 @@ def consider_quitting(model: TruceModel) -> dict[str, int]:
     for agent in [staff.agents[row] for row in gone.tolist()]:
         agent.remove()
     staff.remove(gone)
-    return out
 
 
 def _hand_over(model: TruceModel, role: Role, leavers: np.ndarray, stay: np.ndarray) -> None:
@@ -105,9 +104,8 @@ def _hand_over(model: TruceModel, role: Role, leavers: np.ndarray, stay: np.ndar
         staff.open += np.bincount(pick, minlength=len(staff))
 
 
-def fill_vacancies(model: TruceModel) -> dict[str, int]:
-    """Seats whose search is over get a new hire this week; returns hires per role."""
-    out = {}
+def fill_vacancies(model: TruceModel, tally: np.ndarray) -> None:
+    """Seats whose search is over get a new hire this week; counts hires per role into `tally`."""
     for role, dept in model.departments.items():
         due = 0
         while dept.vacancies and dept.vacancies[0] <= model.week:
@@ -115,8 +113,7 @@ def fill_vacancies(model: TruceModel) -> dict[str, int]:
             due += 1
         if due:
             hire(model, role, model.week, model.streams["hiring"], due)
-            out[f"hires_{role.value}"] = due
-    return out
+            tally[HIRES[CODE[role]]] += due
 
 
 @kernel

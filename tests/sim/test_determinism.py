@@ -191,7 +191,6 @@ def test_the_same_account_meets_the_same_luck_in_two_designs():
     for model in runs:
         for _ in range(30):
             model.step()
-        model.market._draw_entries()
     a, b = (m.market for m in runs)
     aware = (a.state == State.AWARE) & (b.state == State.AWARE) & (a.since == b.since)
     aware &= a.episodes[State.AWARE] == b.episodes[State.AWARE]
