@@ -13,7 +13,7 @@ import numpy as np
 
 from sim import sales
 from sim.compiled import kernel
-from sim.market import Source, State, fit_log_odds, market_move, sigmoid
+from sim.market import Source, State, enter, fit_log_odds, market_move, sigmoid
 from sim.selling import context, open_deal
 from sim.staff import append
 from sim.tally import Count
@@ -73,19 +73,10 @@ def run_handoff(model: TruceModel, reps: np.ndarray, tally: np.ndarray) -> tuple
     Counts into `tally`; returns marketing's accepted and leaked leads by marketer id.
     """
     p, market, queue, week, staff = model.p, model.market, model.queue, model.week, model.staff
-    leads = queue.leads
-    age = week - leads["created"]
-    leak = age >= p.lead_queue_limit_weeks
-    leaked_from = _NO_IDS
-    if leak.any():
-        gone = leads[leak]
-        market.move(gone["account"], State.AWARE, week)
-        leaked_from = gone["marketer"][gone["marketer"] >= 0]  # bought leads have no marketer
-        tally[Count.leads_leaked] += gone.size
-        tally[Count.leads_leaked_bought] += gone.size - leaked_from.size
-        tally[Count.wait_weeks_sum] += float(age[leak].sum())
+    leads, leaked_from = _leak(queue.leads, week, p.lead_queue_limit_weeks, market.life, tally)
+    if leads.size < queue.leads.size:
         model.handoffs.append((leaked_from, None))
-        queue.leads = leads = leads[~leak]
+    queue.leads = leads
     n = leads.size
     if not n or not reps.size:
         return _NO_IDS, leaked_from
@@ -95,7 +86,7 @@ def run_handoff(model: TruceModel, reps: np.ndarray, tally: np.ndarray) -> tuple
     look = model.streams["handoff"].random((3, n))
     respond = model.streams["response"].random((3, n))
     report = model.streams["feedback"].random(n)
-    take, who, qualified, sent = _handoff(
+    take, who, qualified, sent, queue.leads = _handoff(
         leads,
         look,
         respond,
@@ -119,10 +110,29 @@ def run_handoff(model: TruceModel, reps: np.ndarray, tally: np.ndarray) -> tuple
     ours = marketer >= 0
     accepted_from = marketer[ours]
     model.handoffs.append((accepted_from, staff.uid[who[ours]]))
-    keep = np.ones(n, dtype=bool)
-    keep[take] = False
-    queue.leads = leads[keep]
     return accepted_from, leaked_from
+
+
+@kernel
+def _leak(leads, week, limit, life, tally):
+    """Leads that have waited `limit` weeks leak: their accounts return to the aware pool. Counts
+    into `tally`; returns the leads still queued and marketing's leaked leads by marketer id."""
+    keep = np.ones(leads.size, dtype=np.bool_)
+    marketers = []
+    waited = 0
+    for i in range(leads.size):
+        age = week - leads[i].created
+        if age >= limit:
+            keep[i] = False
+            enter(life, leads[i].account, State.AWARE, week)
+            waited += age
+            if leads[i].marketer >= 0:  # bought leads have no marketer
+                marketers.append(leads[i].marketer)
+    leaked = leads.size - keep.sum()
+    tally[Count.leads_leaked] += leaked
+    tally[Count.leads_leaked_bought] += leaked - len(marketers)
+    tally[Count.wait_weeks_sum] += waited
+    return leads[keep], np.array(marketers, dtype=np.int64)
 
 
 @kernel
@@ -146,8 +156,8 @@ def _handoff(
     """The hand-off of the queued `leads` with the week's draws (see `run_handoff`): who takes which
     lead, the hours to first contact (exponential around the person's own mean; the SLA caps it when
     met), whether contact qualifies it, and what follows (`_settle`); counts into `tally`. Returns
-    the leads taken (queue positions), their takers' rows, and whether each qualified and was
-    reported back."""
+    the leads taken (queue positions), their takers' rows, whether each qualified and was reported
+    back, and the leads left in the queue."""
     q = p[0]
     carry = np.empty(staff.size)
     compliance = np.empty(staff.size)
@@ -215,7 +225,9 @@ def _handoff(
     tally[Count.sla_met] += np.sum(hours <= sla) if sla > 0 else 0
     tally[Count.wait_weeks_sum] += waited.sum()
     tally[Count.response_hours_sum] += hours.sum()
-    return take, who, qualified, sent
+    keep = np.ones(leads.size, dtype=np.bool_)
+    keep[take] = False
+    return take, who, qualified, sent, leads[keep]
 
 
 @kernel

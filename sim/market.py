@@ -180,7 +180,7 @@ class Market:
         """The rest of `move`, for accounts a compiled mechanism moved itself with `market_move`:
         the customer list and the churned accounts' cool-down."""
         if state == State.CUSTOMER:
-            self.customers = np.sort(np.concatenate([self.customers, idx]), kind="stable")
+            self.customers = _merged(self.customers, np.sort(idx))
         elif state == State.CHURNED:
             self._churned.append((week, idx))
             self.churned += idx.size
@@ -308,6 +308,21 @@ def market_move(life, idx, new, week):
     """Accounts `idx` enter state `new` in `week` (see `enter`)."""
     for a in idx:
         enter(life, a, new, week)
+
+
+@kernel
+def _merged(a, b):
+    """The ascending arrays `a` and `b` (of distinct accounts) as one ascending array."""
+    out = np.empty(a.size + b.size, dtype=np.int64)
+    i = j = 0
+    for k in range(out.size):
+        if j == b.size or (i < a.size and a[i] < b[j]):
+            out[k] = a[i]
+            i += 1
+        else:
+            out[k] = b[j]
+            j += 1
+    return out
 
 
 @kernel

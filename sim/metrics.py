@@ -5,6 +5,7 @@ Ratios with a zero denominator are 0, so no value is NaN or infinite.
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from sim.outcomes import TOTALS, weekly_names
@@ -16,31 +17,36 @@ def _ratio(num: float, den: float) -> float:
     return float(num) / float(den) if den else 0.0
 
 
-def summary(weekly: pd.DataFrame) -> dict[str, float]:
+def summary(weekly: pd.DataFrame | np.ndarray) -> dict[str, float]:
     """Per-run outcomes as CALIBRATION.md defines them: annual rates over weeks 53.. (year 1 is
-    warm-up) when the run is longer than a year, otherwise over the whole run."""
-    w = weekly[weekly.index > 52] if len(weekly) > 52 else weekly
-    years = len(w) / 52
+    warm-up) when the run is longer than a year, otherwise over the whole run.
+
+    `weekly` is the weekly frame (indexed by week) or the model's weekly table (`sim.record.WEEK`
+    rows, the first for week 1)."""
+    if isinstance(weekly, pd.DataFrame):
+        weeks = weekly.index.to_numpy()
+        whole = {name: weekly[name].to_numpy() for name in _READ}
+    else:
+        weeks = np.arange(1, weekly.size + 1)
+        whole = {name: weekly[name] for name in _READ}
+    late = weeks > 52 if weeks.size > 52 else np.ones(weeks.size, dtype=bool)
+    w = {name: values[late] for name, values in whole.items()}
+    years = int(late.sum()) / 52
 
     def annual(flow: str, stock: str) -> float:
         return _ratio(w[flow].sum(), w[stock].mean() * years)
 
+    marketing_leads = (w["leads_generated"] - w["leads_bought"]).sum()
     out = {
-        "total_revenue": float(weekly["revenue"].sum()),
-        "profit": float(weekly["profit"].sum()),
+        "total_revenue": float(whole["revenue"].sum()),
+        "profit": float(whole["profit"].sum()),
         "annual_churn_rate": annual("churned", "customers"),
         "sales_turnover_annual": annual("quits_sales", "headcount_sales"),
         "marketing_turnover_annual": annual("quits_marketing", "headcount_marketing"),
         "service_turnover_annual": annual("quits_service", "headcount_service"),
         # Marketing's own leads only: bought leads leak at their own rate (validation compares them).
-        "lead_leakage_share": _ratio(
-            (w["leads_leaked"] - w["leads_leaked_bought"]).sum(),
-            (w["leads_generated"] - w["leads_bought"]).sum(),
-        ),
-        "mql_to_opportunity": _ratio(
-            w["opportunities_created_marketing"].sum(),
-            (w["leads_generated"] - w["leads_bought"]).sum(),
-        ),
+        "lead_leakage_share": _ratio((w["leads_leaked"] - w["leads_leaked_bought"]).sum(), marketing_leads),
+        "mql_to_opportunity": _ratio(w["opportunities_created_marketing"].sum(), marketing_leads),
         "win_rate": _ratio(w["deals_won"].sum(), (w["deals_won"] + w["deals_lost"]).sum()),
         "reps_at_quota_share": _ratio(w["rep_quarters_at_quota"].sum(), w["rep_quarters"].sum()),
         "mean_satisfaction": float(w["satisfaction"].mean()),
@@ -48,14 +54,51 @@ def summary(weekly: pd.DataFrame) -> dict[str, float]:
         "lead_response_hours": _ratio(
             (w["lead_response_hours"] * w["leads_accepted"]).sum(), w["leads_accepted"].sum()
         ),
-        "customers_end": float(weekly["customers"].iloc[-1]),
-        "deals_won": float(weekly["deals_won"].sum()),
-        "targeting_accuracy_end": float(weekly["targeting_accuracy"].iloc[-1]),
+        "customers_end": float(whole["customers"][-1]),
+        "deals_won": float(whole["deals_won"].sum()),
+        "targeting_accuracy_end": float(whole["targeting_accuracy"][-1]),
         "mean_trust": float(w["trust"].mean()),
         "blame_events_annual": _ratio(w["blame_events"].sum(), years),
-        "referrals": float(weekly["referrals"].sum()),
+        "referrals": float(whole["referrals"].sum()),
     }
     # Whole-run totals of the flows the loss account prices (experiments compares them across designs).
     for flow in TOTALS:
-        out[f"{flow}_total"] = float(weekly[flow].sum())
+        out[f"{flow}_total"] = float(whole[flow].sum())
     return out
+
+
+#: The weekly columns `summary` reads.
+_READ = tuple(
+    dict.fromkeys(
+        (
+            "revenue",
+            "profit",
+            "churned",
+            "customers",
+            "quits_sales",
+            "headcount_sales",
+            "quits_marketing",
+            "headcount_marketing",
+            "quits_service",
+            "headcount_service",
+            "leads_leaked",
+            "leads_leaked_bought",
+            "leads_generated",
+            "leads_bought",
+            "opportunities_created_marketing",
+            "deals_won",
+            "deals_lost",
+            "rep_quarters_at_quota",
+            "rep_quarters",
+            "satisfaction",
+            "alignment_index",
+            "lead_response_hours",
+            "leads_accepted",
+            "targeting_accuracy",
+            "trust",
+            "blame_events",
+            "referrals",
+            *TOTALS,
+        )
+    )
+)

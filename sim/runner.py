@@ -53,7 +53,7 @@ def run(
     weekly = weekly_frame(model)
     return RunResult(
         weekly=weekly,
-        summary=summary(weekly),
+        summary=summary(model.datacollector.table[: model.datacollector.size]),
         design=model.design.name,
         seed=seed,
         params=model.p.as_dict(),

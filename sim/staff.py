@@ -14,6 +14,8 @@ from enum import StrEnum
 
 import numpy as np
 
+from sim.compiled import kernel
+
 FEATURES = 4  # dimensions of an account's hidden profile (and of a marketer's scoring model)
 
 
@@ -28,6 +30,7 @@ class Role(StrEnum):
 #: Role -> its code in the `role` column, in the order everything per role is listed.
 ROLES = tuple(Role)
 CODE = {role: i for i, role in enumerate(ROLES)}
+N_ROLES = len(ROLES)
 
 #: Column -> (dtype, value of a new hire). `ramp` and `productivity` are set each week by `begin_week`.
 COLUMNS: dict[str, tuple[type, float]] = {
@@ -59,6 +62,8 @@ COLUMNS: dict[str, tuple[type, float]] = {
 
 #: The table's row type: one field per column.
 DTYPE = np.dtype([(name, dtype) for name, (dtype, _) in COLUMNS.items()])
+#: A new hire's row, before their id, role, start, skill and morale are filled in.
+_NEW_HIRE = np.array([tuple(default for _, default in COLUMNS.values())], dtype=DTYPE)
 
 
 class Staff:
@@ -95,9 +100,7 @@ class Staff:
         """Append new people, whose Mesa `agents` were just created (so their ids are ascending and
         above everyone's), with a new hire's defaults."""
         n = len(agents)
-        new = np.empty(n, dtype=DTYPE)
-        for name, (_, default) in COLUMNS.items():
-            new[name] = default
+        new = np.repeat(_NEW_HIRE, n)
         new["uid"] = [agent.unique_id for agent in agents]
         new["role"], new["hired_week"], new["skill"], new["morale"] = CODE[role], hired_week, skill, morale
         self.table = append(self.table, new)
@@ -117,14 +120,29 @@ class Staff:
         self._index()
 
     def _index(self) -> None:
-        size = int(self.uid[-1]) + 1 if len(self) else 0
+        size = int(self.table[-1]["uid"]) + 1 if len(self) else 0
         if self.row_of.size < size:
             self.row_of = np.concatenate([self.row_of, np.full(size - self.row_of.size, -1)])
-        self.row_of[self.uid] = np.arange(len(self))
-        for role in ROLES:
-            rows = (self.role == CODE[role]).nonzero()[0]
+        for role, rows in zip(ROLES, _index(self.table, self.row_of), strict=True):
             rows.flags.writeable = False
             self._rows[role] = rows
+
+
+@kernel
+def _index(table, row_of):
+    """Point each person's id at their row in `row_of`; return the rows of each role, ascending, in
+    the order of `ROLES`."""
+    count = np.zeros(N_ROLES, dtype=np.int64)
+    for r in range(table.size):
+        row_of[table[r].uid] = r
+        count[table[r].role] += 1
+    rows = [np.empty(count[i], dtype=np.int64) for i in range(N_ROLES)]
+    count[:] = 0
+    for r in range(table.size):
+        role = table[r].role
+        rows[role][count[role]] = r
+        count[role] += 1
+    return rows[0], rows[1], rows[2]
 
 
 def append(table: np.ndarray, new: np.ndarray) -> np.ndarray:

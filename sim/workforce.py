@@ -60,9 +60,11 @@ def consider_quitting(model: TruceModel, tally: np.ndarray) -> None:
     """Every person weighs quitting this week; leavers open a vacancy and hand their work over to
     colleagues of the same role who stay. Counts quits per role into `tally`."""
     staff, p, hiring = model.staff, model.p, model.streams["hiring"]
-    leaving = model.streams["quits"].random(len(staff)) < _quit_hazards(staff.table, p.packed)
-    if not leaving.any():
+    gone = _leavers(staff.table, p.packed, model.streams["quits"].random(len(staff)))
+    if not gone.size:
         return
+    leaving = np.zeros(len(staff), dtype=bool)
+    leaving[gone] = True
     for role in ROLES:
         mine = leaving & (staff.role == CODE[role])
         n = int(np.count_nonzero(mine))
@@ -74,7 +76,6 @@ def consider_quitting(model: TruceModel, tally: np.ndarray) -> None:
         for due in (model.week + np.maximum(1, np.ceil(hiring.exponential(weeks, n)))).astype(int).tolist():
             heapq.heappush(dept.vacancies, due)
         _hand_over(model, role, staff.uid[mine], (~leaving & (staff.role == CODE[role])).nonzero()[0])
-    gone = leaving.nonzero()[0]
     for agent in [staff.agents[row] for row in gone.tolist()]:
         agent.remove()
     staff.remove(gone)
@@ -117,8 +118,11 @@ def fill_vacancies(model: TruceModel, tally: np.ndarray) -> None:
 
 
 @kernel
-def _quit_hazards(staff, p):
-    return np.array([people.quit_hazard(staff[r], p[0]) for r in range(staff.size)])
+def _leavers(staff, p, u):
+    """The rows of those who quit this week: each person's uniform `u` below their quit hazard."""
+    return np.array(
+        [r for r in range(staff.size) if u[r] < people.quit_hazard(staff[r], p[0])], dtype=np.int64
+    )
 
 
 @kernel
