@@ -14,7 +14,7 @@ import numpy as np
 from sim import sales
 from sim.compiled import kernel
 from sim.market import Source, State, enter, fit_log_odds, market_move, sigmoid
-from sim.selling import context, open_deal
+from sim.selling import open_deal
 from sim.staff import append
 from sim.tally import Count
 
@@ -64,12 +64,15 @@ class LeadQueue:
         self.leads = append(self.leads, new)
 
 
-def run_handoff(model: TruceModel, reps: np.ndarray, tally: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def run_handoff(
+    model: TruceModel, reps: np.ndarray, tally: np.ndarray, odds: float
+) -> tuple[np.ndarray, np.ndarray]:
     """Leads older than the queue limit leak; each other lead is looked at by one salesperson.
 
     A salesperson takes the lead with its own willingness and only while it has free capacity, best
     scores first. An accepted lead is contacted after a delay in hours drawn from that person's load
     and the SLA, plus the whole weeks it waited; the delay discounts the chance to qualify it.
+    `odds` is what the organisation adds to a new deal's log-odds this week (`sim.selling.context`).
     Counts into `tally`; returns marketing's accepted and leaked leads by marketer id.
     """
     p, market, queue, week, staff = model.p, model.market, model.queue, model.week, model.staff
@@ -93,7 +96,7 @@ def run_handoff(model: TruceModel, reps: np.ndarray, tally: np.ndarray) -> tuple
         report,
         reps,
         week,
-        context(model),
+        odds,
         model.org.liaison_strength,
         p.packed,
         market.life,
@@ -117,22 +120,26 @@ def run_handoff(model: TruceModel, reps: np.ndarray, tally: np.ndarray) -> tuple
 def _leak(leads, week, limit, life, tally):
     """Leads that have waited `limit` weeks leak: their accounts return to the aware pool. Counts
     into `tally`; returns the leads still queued and marketing's leaked leads by marketer id."""
-    keep = np.ones(leads.size, dtype=np.bool_)
-    marketers = []
-    waited = 0
+    stays = np.empty(leads.size, dtype=np.int64)
+    marketers = np.empty(leads.size, dtype=np.int64)
+    kept = leaked = ours = waited = 0
     for i in range(leads.size):
-        age = week - leads[i].created
-        if age >= limit:
-            keep[i] = False
-            enter(life, leads[i].account, State.AWARE, week)
-            waited += age
-            if leads[i].marketer >= 0:  # bought leads have no marketer
-                marketers.append(leads[i].marketer)
-    leaked = leads.size - keep.sum()
+        lead = leads[i]
+        age = week - lead.created
+        if age < limit:
+            stays[kept] = i
+            kept += 1
+            continue
+        enter(life, lead.account, State.AWARE, week)
+        leaked += 1
+        waited += age
+        if lead.marketer >= 0:  # bought leads have no marketer
+            marketers[ours] = lead.marketer
+            ours += 1
     tally[Count.leads_leaked] += leaked
-    tally[Count.leads_leaked_bought] += leaked - len(marketers)
+    tally[Count.leads_leaked_bought] += leaked - ours
     tally[Count.wait_weeks_sum] += waited
-    return leads[keep], np.array(marketers, dtype=np.int64)
+    return leads[stays[:kept]], marketers[:ours]
 
 
 @kernel

@@ -105,7 +105,7 @@ class Market:
         self.keyed = keyed
         self.taste = _unit(rng.normal(size=FEATURES))
         self.initial_taste = self.taste.copy()  # what the trade's textbooks teach new hires
-        self.profile = rng.normal(size=(n, FEATURES)).astype(np.float32)
+        self.profile = rng.standard_normal((n, FEATURES), dtype=np.float32)
         self.value = (p.deal_value_mean * rng.lognormal(-0.18, 0.6, n)).astype(np.float32)
         self.state = np.zeros(n, dtype=np.int8)
         self.census = np.zeros(len(State), dtype=np.int64)  # accounts per state, kept by `enter`
@@ -142,12 +142,14 @@ class Market:
         # forward, which at a million accounts is more than twice as fast as in the order they came.
         self.customers = np.empty(0, dtype=np.int64)
         self._seen = np.zeros(n, dtype=bool)  # scratch for `sample`, all False between calls
+        _begin_unaware(self.life)  # every account's first stay, unaware since week 0, and its clock
         everyone = np.arange(n)
-        self.move(everyone, State.UNAWARE, 0)
         # The initial book: customers are the better-fitting accounts (they bought before).
         fit = self.fit(everyone)
         k = round(p.initial_customer_share * n)
-        customers = rng.choice(n, size=k, replace=False, p=fit / fit.sum())
+        # k distinct accounts, each draw in proportion to fit among those not yet drawn: the k smallest
+        # exponential draws divided by fit (Efraimidis & Spirakis 2006).
+        customers = np.argpartition(rng.exponential(size=n) / fit, k - 1)[:k] if k else np.empty(0, np.int64)
         self.move(customers, State.CUSTOMER, 0)
         self.since[customers] = -rng.integers(0, 260, size=k)
         self.satisfaction[customers] = np.clip(rng.normal(0.72, 0.1, k), 0, 1)
@@ -260,7 +262,6 @@ class Market:
         while got < k:
             tries = rng.random(int(1.5 * (k - got) * self.n / pool) + 32)
             got = _sample(self.state, first.value, last.value, tries, chosen, got, self._seen)
-        self._seen[chosen] = False
         return chosen
 
     def word_of_mouth(self, cust: np.ndarray) -> tuple[int, int]:
@@ -304,6 +305,16 @@ def enter(life, a, new, week):
 
 
 @kernel
+def _begin_unaware(life):
+    """Every account has just entered the unaware state (it is in it from the start, week 0): its
+    first stay there, and its clock, drawn as `enter` draws it."""
+    episodes, wake, hazard, key = life[3], life[4], life[6], life[7]
+    for a in range(wake.size):
+        episodes[State.UNAWARE, a] = 1
+        wake[a] = hazard[0] - np.log(keyed_unit(key, _STATES + State.UNAWARE, a))
+
+
+@kernel
 def market_move(life, idx, new, week):
     """Accounts `idx` enter state `new` in `week` (see `enter`)."""
     for a in idx:
@@ -337,7 +348,8 @@ def _talkers(cust, satisfaction):
 @kernel
 def _sample(state, first, last, tries, chosen, got, seen):
     """Fill `chosen` from `got` on with the accounts `tries` (uniforms, scaled to account indices) hit
-    in states `first` to `last`, each once (`seen` marks those taken); returns how many are chosen."""
+    in states `first` to `last`, each once (`seen` marks those taken, until all are); returns how
+    many are chosen."""
     for u in tries:
         if got == chosen.size:
             break
@@ -346,6 +358,8 @@ def _sample(state, first, last, tries, chosen, got, seen):
             seen[a] = True
             chosen[got] = a
             got += 1
+    if got == chosen.size:
+        seen[chosen] = False
     return got
 
 

@@ -23,7 +23,7 @@ from sim.organisation import Organisation
 from sim.record import WeeklyCollector, record_week
 from sim.review import exchange_feedback, review
 from sim.rng import seed_sequence, spawn_streams
-from sim.selling import close_deals, open_going_concern, prospect, refer
+from sim.selling import close_deals, context, open_going_concern, prospect, refer
 from sim.staff import ROLES, Role, Staff
 from sim.tally import Count
 from sim.workforce import Department, hire
@@ -178,17 +178,18 @@ class TruceModel(mesa.Model):
         org.update()
         market.drift(p.market_complexity, self.streams["awareness"])
         people.begin_week(staff.table, p.packed, week)
-        org.meeting_held = float(staff.meeting_hours.mean()) if len(staff) else 0.0
-        rows = {role: staff.rows(role) for role in ROLES}
+        org.meeting_held = float(np.add.reduce(staff.meeting_hours)) / len(staff) if len(staff) else 0.0
+        rows = staff.by_role()
         reps = rows[Role.SALES]
         tally[Count.leads_marketing] += marketing.run_campaigns(self, rows[Role.MARKETING])  # 1. demand
         cust = market.customers  # 2. word of mouth
         advocates, detractors = market.word_of_mouth(cust)
         org.detractor_share = detractors / max(1, advocates + detractors + cust.size)
         market.spread_awareness(week, p, advocates, detractors)
-        referrals = refer(self, reps, advocates)
-        accepted_from, leaked_from = run_handoff(self, reps, tally)  # 3. hand-off
-        prospected = prospect(self, reps)
+        odds = context(self)  # what the organisation adds to every deal opened this week
+        referrals = refer(self, reps, advocates, odds)
+        accepted_from, leaked_from = run_handoff(self, reps, tally, odds)  # 3. hand-off
+        prospected = prospect(self, reps, odds)
         tally[Count.referrals] += referrals
         tally[Count.opportunities_created] += referrals + prospected + tally[Count.leads_qualified]
         close_deals(self, reps, service.delivery_ratio(self, rows[Role.SERVICE]), tally)  # 4.

@@ -74,7 +74,7 @@ def record_week(model: TruceModel, tally: np.ndarray, quality_by_id: np.ndarray)
     """Write the week just simulated into the model's weekly record."""
     market, org, staff, collector = model.market, model.org, model.staff, model.datacollector
     previous = collector.table["cumulative_revenue"][collector.size - 1] if collector.size else 0.0
-    vacancies = tuple(len(model.departments[role].vacancies) for role in Role)
+    vacancies = tuple([len(department.vacancies) for department in model.departments.values()])
     _week(
         collector.next_row(model),
         tally,

@@ -99,13 +99,24 @@ class Keyed:
 
 
 def poisson_counts(rng: np.random.Generator, means: np.ndarray) -> np.ndarray:
-    """Independent Poisson counts with the given `means`, drawn as their total and its multinomial
-    split in proportion to the means: the same joint law as one Poisson draw per mean (Poisson
-    splitting), in two draws however many people there are."""
+    """Independent Poisson counts with the given `means`: the total is Poisson with the summed mean
+    and each of its events falls to one mean in proportion to its size (Poisson splitting), which is
+    the law of one Poisson draw per mean, in two draws however many people there are."""
     total = float(means.sum())
     if total <= 0:
         return np.zeros(means.size, dtype=np.int64)
-    return rng.multinomial(rng.poisson(total), means / total)
+    return _split(rng.random(rng.poisson(total)), means)
+
+
+@kernel
+def _split(u, means):
+    """How many of the events with uniforms `u` fall to each mean: an event falls to the first mean
+    whose running sum exceeds its uniform's share of the total."""
+    running = np.cumsum(means)
+    counts = np.zeros(means.size, dtype=np.int64)
+    for x in u:
+        counts[min(np.searchsorted(running, x * running[-1], side="right"), means.size - 1)] += 1
+    return counts
 
 
 def seed_sequence(rng: int | np.random.SeedSequence | None) -> np.random.SeedSequence:

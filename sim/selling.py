@@ -36,27 +36,6 @@ REFERRAL_VALUE = 1.16  # referred customers are worth >= 16% more (Schmitt, Skie
 REFERRAL_LOG_ODDS = 0.5  # a referred account trusts the seller more
 
 
-def open_opportunities(
-    model: TruceModel, rows: np.ndarray, accounts: np.ndarray, source: Source, log_odds: float = 0.0
-) -> None:
-    """Make `accounts` opportunities owned by the salespeople in staff `rows`, fixing their win chance
-    at qualification: the account's fit, then what the organisation and the seller add, plus the
-    caller's own `log_odds` (a referral's trust)."""
-    market = model.market
-    _open_all(
-        accounts,
-        rows,
-        source.value,
-        context(model) + log_odds,
-        model.week,
-        market.life,
-        market.deals,
-        market.profile,
-        market.taste,
-        model.staff.table,
-    )
-
-
 def context(model: TruceModel) -> float:
     """What the organisation adds to every new opportunity's log-odds of winning: the market's base
     odds, the consistency of the two sides' messages, the value of marketing's longer orientation,
@@ -122,9 +101,10 @@ def _open(model, rows, accounts, source, marketer, logit) -> None:
     staff.open += np.bincount(rows, minlength=len(staff))
 
 
-def prospect(model: TruceModel, reps: np.ndarray) -> int:
+def prospect(model: TruceModel, reps: np.ndarray, odds: float) -> int:
     """Salespeople source their own opportunities with whatever capacity marketing leads left free;
-    returns how many they opened."""
+    returns how many they opened. `odds` is what the organisation adds to a new deal's log-odds this
+    week (`context`)."""
     s, market, staff, p = model.streams["selling"], model.market, model.staff, model.p
     wants = poisson_counts(s, 2 * p.self_sourced_per_rep_week * sales.effort(p) * staff.productivity[reps])
     n = np.minimum(wants, sales.free(staff, p, reps))
@@ -136,7 +116,7 @@ def prospect(model: TruceModel, reps: np.ndarray) -> int:
         accounts,
         s.random(total),
         reps.repeat(n),
-        context(model),
+        odds,
         model.week,
         market.life,
         market.deals,
@@ -161,9 +141,10 @@ def _prospect(accounts, u, rows, log_odds, week, life, deals, profile, taste, st
     return opened
 
 
-def refer(model: TruceModel, reps: np.ndarray, advocates: int) -> int:
+def refer(model: TruceModel, reps: np.ndarray, advocates: int, odds: float) -> int:
     """Advocates bring referred accounts straight to a salesperson with room for them; returns how
-    many."""
+    many. `odds` is what the organisation adds to a new deal's log-odds this week (`context`); a
+    referred account adds its trust in the seller."""
     p, market, w = model.p, model.market, model.streams["wom"]
     n = int(w.poisson(p.referral_rate / 52 * advocates * (1 + p.marketing_existing_focus)))
     if n <= 0:
@@ -175,7 +156,18 @@ def refer(model: TruceModel, reps: np.ndarray, advocates: int) -> int:
     accounts = market.sample(w, n, State.UNAWARE, State.AWARE)
     rows = w.permutation(reps.repeat(free))[:n]  # n of the free places, distinct, at random
     market.referred[accounts] = True
-    open_opportunities(model, rows, accounts, Source.REFERRAL, log_odds=REFERRAL_LOG_ODDS)
+    _open_all(
+        accounts,
+        rows,
+        Source.REFERRAL.value,
+        odds + REFERRAL_LOG_ODDS,
+        model.week,
+        market.life,
+        market.deals,
+        market.profile,
+        market.taste,
+        model.staff.table,
+    )
     return n
 
 

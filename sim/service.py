@@ -41,11 +41,24 @@ def miss(person, service_capacity: float) -> float:
 
 def delivery_ratio(model: TruceModel, rows: np.ndarray) -> float:
     """Service's backlog against its capacity, as sales feel it when they close (at least 1)."""
-    total = _capacity(model.staff.table, rows, model.p.service_capacity)
+    market = model.market
+    return _delivery_ratio(
+        model.staff.table,
+        rows,
+        model.p.service_capacity,
+        market.customers,
+        market.server,
+        market.since,
+        model.week,
+    )
+
+
+@kernel
+def _delivery_ratio(staff, rows, service_capacity, cust, server, since, week):
+    total = _capacity(staff, rows, service_capacity)
     if total <= 0:
         return NO_SERVICE_DELAY
-    market = model.market
-    return max(1.0, _backlog(market.customers, market.server, market.since, model.week) / total)
+    return max(1.0, _backlog(cust, server, since, week) / total)
 
 
 def serve(model: TruceModel, rows: np.ndarray) -> np.ndarray:
@@ -57,7 +70,7 @@ def serve(model: TruceModel, rows: np.ndarray) -> np.ndarray:
     """
     market, staff, p = model.market, model.staff, model.p
     cust = market.customers
-    orphaned = cust[market.server[cust] < 0]
+    orphaned = _orphaned(cust, market.server)
     if rows.size and orphaned.size:
         ids = staff.uid[rows]
         market.server[orphaned] = ids[model.streams["service"].integers(rows.size, size=orphaned.size)]
@@ -77,6 +90,12 @@ def serve(model: TruceModel, rows: np.ndarray) -> np.ndarray:
         by_id,
     )
     return by_id
+
+
+@kernel
+def _orphaned(cust, server):
+    """The customers without a service agent (theirs quit)."""
+    return np.array([c for c in cust if server[c] < 0], dtype=np.int64)
 
 
 @kernel

@@ -88,6 +88,10 @@ class Staff:
         read-only, indexed with `row_of` whenever people join or leave."""
         return self._rows[role]
 
+    def by_role(self) -> dict[Role, np.ndarray]:
+        """`rows` of every role, as they stand now."""
+        return dict(self._rows)
+
     def add(
         self,
         agents: list,

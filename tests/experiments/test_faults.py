@@ -33,7 +33,7 @@ name = "faults"
 designs = ["siloed", "merged", "three_dimensional"]
 replications = 16
 seed = 5
-weeks = 104
+weeks = 260
 keep = ["revenue", "customers"]
 """
 TOTAL = 48
