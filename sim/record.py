@@ -78,7 +78,7 @@ def record_week(model: TruceModel, tally: np.ndarray, quality_by_id: np.ndarray)
     _week(
         collector.next_row(model),
         tally,
-        model.p.packed[0],
+        model.p.packed,
         model.week,
         float(previous),
         len(model.queue),
@@ -126,7 +126,7 @@ def _week(
 ):
     """Fill `row` (the week's row of the weekly table) from the tally `t`, the parameters `p`, the
     organisation's levels `org` (`Organisation.levels`) and the populations."""
-    w = row[0]
+    w, p = row[0], p[0]
     meeting_held, feedback_rate, consistency = org[0], org[2], org[3]
     revenue, revenue_new, sat, quality = _book(cust, value, since, satisfaction, server, quality_by_id, week)
     heads, morale, trust, ramp, training = _people(staff)

@@ -95,7 +95,17 @@ def serve(model: TruceModel, rows: np.ndarray) -> np.ndarray:
 @kernel
 def _orphaned(cust, server):
     """The customers without a service agent (theirs quit)."""
-    return np.array([c for c in cust if server[c] < 0], dtype=np.int64)
+    n = 0
+    for c in cust:
+        n += server[c] < 0
+    out = np.empty(n, dtype=np.int64)
+    if n:
+        n = 0
+        for c in cust:
+            if server[c] < 0:
+                out[n] = c
+                n += 1
+    return out
 
 
 @kernel
