@@ -33,7 +33,7 @@ ADVOCATE, DETRACTOR = 0.75, 0.45  # satisfaction above/below which customers tal
 ONBOARDING_WEEKS, ONBOARDING_LOAD = 8, 4.0  # a new customer loads service 4x for two months
 FORGET_WEEKLY = 0.01  # un-nurtured awareness fades
 REFERRED_HAZARD = 0.82  # referred customers churn less (Schmitt, Skiera & Van den Bulte 2011)
-_NEVER = np.iinfo(np.int64).max
+_NEVER = np.iinfo(np.int32).max
 _DELAY_RATIO = np.array([1.0, 1.5, 2.0, 3.0, 6.0])
 _DELAY_EFFECT = np.array([1.0, 0.75, 0.5, 0.3, 0.15])
 
@@ -110,21 +110,21 @@ class Market:
         self.state = np.zeros(n, dtype=np.int8)
         self.census = np.zeros(len(State), dtype=np.int64)  # accounts per state, kept by `enter`
         self.census[State.UNAWARE] = n
-        self.since = np.zeros(n, dtype=np.int64)  # week the account entered its state
+        self.since = np.zeros(n, dtype=np.int32)  # week the account entered its state
         self.satisfaction = np.zeros(n, dtype=np.float32)
         self.gap = np.zeros(n, dtype=np.float32)  # promised minus delivered, on satisfaction's scale
         self.referred = np.zeros(n, dtype=bool)
-        self.server = np.full(n, -1, dtype=np.int64)  # service agent (id) of a customer
+        self.server = np.full(n, -1, dtype=np.int32)  # service agent (id) of a customer
         self.deals = np.zeros(n, dtype=DEAL)  # an opportunity's terms (see `DEAL`)
         self.deals["owner"] = self.deals["marketer"] = self.deals["source"] = -1
         self.brand = 0.5
         # Each account's luck in its current state (see the module docstring).
         self.hazard = np.zeros(1)  # cumulative awareness hazard, the same for every unaware account
         self.wake = np.full(n, np.inf)  # awareness hazard at which an unaware account notices us
-        self.forget_at = np.full(n, _NEVER)  # week an aware account forgets us
+        self.forget_at = np.full(n, _NEVER, dtype=np.int32)  # week an aware account forgets us
         # Times each account has entered each state with a clock: its k-th stay in a state meets the
         # k-th draw, whenever that stay begins (so histories that drift apart in time stay paired).
-        self.episodes = np.zeros((len(State), n), dtype=np.int64)
+        self.episodes = np.zeros((len(State), n), dtype=np.int32)
         #: What a change of state reads and writes, for compiled mechanisms (`enter`, `market_move`).
         self.life = (
             self.state,
