@@ -310,9 +310,22 @@ def _take(
             trust[r], perceived[r], compliance[r], shared, weight, friction, liaison
         )
     looker = reps[(pick * reps.size).astype(np.int64)]
-    cand = np.array([i for i in range(pick.size) if want[i] < willing[looker[i]] and free[looker[i]] > 0])
-    cand = cand[np.argsort(-score[cand], kind="mergesort")]
-    cand = cand[np.argsort(looker[cand], kind="mergesort")]
+    wanted = np.empty(pick.size, dtype=np.int64)
+    n = 0
+    for i in range(pick.size):
+        if want[i] < willing[looker[i]] and free[looker[i]] > 0:
+            wanted[n] = i
+            n += 1
+    wanted = wanted[:n][np.argsort(-score[wanted[:n]], kind="mergesort")]
+    # Grouped by taker, best score first within each (a stable counting sort by row).
+    first = np.zeros(carry.size + 1, dtype=np.int64)
+    for i in wanted:
+        first[looker[i] + 1] += 1
+    first = np.cumsum(first)
+    cand = np.empty(n, dtype=np.int64)
+    for i in wanted:
+        cand[first[looker[i]]] = i
+        first[looker[i]] += 1
     taken = np.zeros(cand.size, dtype=np.bool_)
     rank = 0
     for j in range(cand.size):
