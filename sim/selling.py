@@ -180,30 +180,18 @@ def close_deals(model: TruceModel, reps: np.ndarray, delivery_ratio: float, tall
     p, market, staff, week = model.p, model.market, model.staff, model.week
     if not reps.size:
         return
-    opps, rows, promise, won = _decide(
+    wins, marketers, accounts, outcomes = _close(
         market.indices(State.OPPORTUNITY),
-        market.owner,
-        market.p_win,
         staff.row_of,
         staff.table,
         p.packed,
         np.uint64(model.keyed["decide"].key),
+        np.uint64(model.keyed["settle"].key),
         week,
         model.quota,
         sales.effort(p) / p.sales_cycle_weeks,
-        math.log(float(forrester_effect(delivery_ratio))),
-    )
-    if not opps.size:
-        return
-    sent = _settle(
-        opps,
-        rows,
-        promise,
-        won,
+        delivery_ratio,
         staff.uid[staff.rows(Role.SERVICE)],
-        np.uint64(model.keyed["settle"].key),
-        week,
-        p.packed,
         market.life,
         market.referred,
         market.value,
@@ -211,11 +199,72 @@ def close_deals(model: TruceModel, reps: np.ndarray, delivery_ratio: float, tall
         market.gap,
         market.server,
         market.deals,
-        staff.table,
         tally,
     )
-    market.moved(opps[won], State.CUSTOMER, week)
-    model.feedback.post(week + p.feedback_delay_weeks, market.marketer[opps[sent]], opps[sent], won[sent])
+    market.moved(wins, State.CUSTOMER, week)
+    model.feedback.post(week + p.feedback_delay_weeks, marketers, accounts, outcomes)
+
+
+@kernel
+def _close(
+    opps,
+    row_of,
+    staff,
+    p,
+    decide_key,
+    settle_key,
+    week,
+    company_quota,
+    chance,
+    delivery_ratio,
+    servers,
+    life,
+    referred,
+    value,
+    satisfaction,
+    gap,
+    server,
+    deals,
+    tally,
+):
+    """The week's decisions on the open opportunities `opps` (`_decide`) and what follows (`_settle`).
+    Returns the won accounts, and the reports written on marketing's leads: marketer ids, accounts
+    and outcomes. A slow service (`delivery_ratio`) lowers every deal's odds (Forrester)."""
+    log_delay_effect = np.log(forrester_effect(delivery_ratio))
+    opps, rows, promise, won = _decide(
+        opps,
+        deals["owner"],
+        deals["p_win"],
+        row_of,
+        staff,
+        p,
+        decide_key,
+        week,
+        company_quota,
+        chance,
+        log_delay_effect,
+    )
+    sent = _settle(
+        opps,
+        rows,
+        promise,
+        won,
+        servers,
+        settle_key,
+        week,
+        p,
+        life,
+        referred,
+        value,
+        satisfaction,
+        gap,
+        server,
+        deals,
+        staff,
+        tally,
+    )
+    reported = opps[sent]
+    return opps[won], deals["marketer"][reported], reported, won[sent]
 
 
 @kernel
