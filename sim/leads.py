@@ -89,7 +89,7 @@ def run_handoff(
     look = model.streams["handoff"].random((3, n))
     respond = model.streams["response"].random((3, n))
     report = model.streams["feedback"].random(n)
-    take, who, qualified, sent, queue.leads = _handoff(
+    queue.leads, reported_by, reported, outcomes, accepted_from, takers = _handoff(
         leads,
         look,
         respond,
@@ -106,13 +106,9 @@ def run_handoff(
         staff.table,
         tally,
     )
-    if not take.size:
-        return _NO_IDS, leaked_from
-    accounts, marketer = leads["account"][take], leads["marketer"][take]
-    model.feedback.post(week + p.feedback_delay_weeks, marketer[sent], accounts[sent], qualified[sent])
-    ours = marketer >= 0
-    accepted_from = marketer[ours]
-    model.handoffs.append((accepted_from, staff.uid[who[ours]]))
+    model.feedback.post(week + p.feedback_delay_weeks, reported_by, reported, outcomes)
+    if accepted_from.size:
+        model.handoffs.append((accepted_from, takers))
     return accepted_from, leaked_from
 
 
@@ -163,8 +159,8 @@ def _handoff(
     """The hand-off of the queued `leads` with the week's draws (see `run_handoff`): who takes which
     lead, the hours to first contact (exponential around the person's own mean; the SLA caps it when
     met), whether contact qualifies it, and what follows (`_settle`); counts into `tally`. Returns
-    the leads taken (queue positions), their takers' rows, whether each qualified and was reported
-    back, and the leads left in the queue."""
+    the leads left in the queue; the reports on lost leads (marketer ids, accounts, outcomes); and
+    marketing's accepted leads, by marketer id and by taker id."""
     q = p[0]
     carry = np.empty(staff.size)
     compliance = np.empty(staff.size)
@@ -234,7 +230,15 @@ def _handoff(
     tally[Count.response_hours_sum] += hours.sum()
     keep = np.ones(leads.size, dtype=np.bool_)
     keep[take] = False
-    return take, who, qualified, sent, leads[keep]
+    ours = marketer >= 0
+    return (
+        leads[keep],
+        marketer[sent],
+        accounts[sent],
+        qualified[sent],
+        marketer[ours],
+        staff["uid"][who[ours]],
+    )
 
 
 @kernel
