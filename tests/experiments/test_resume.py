@@ -119,10 +119,10 @@ def test_ctrl_c_stops_cleanly_keeping_committed_runs_and_rerun_completes(tmp_pat
 def test_a_second_sweep_into_a_folder_in_use_is_refused_and_the_first_completes(tmp_path, truce):
     """Two sweeps resuming into one folder would both compute the missing runs: the second is refused
     with one line while the first runs, the first ends with every run exactly once, and once it has
-    finished the same command is accepted (it finds nothing missing). Runs of a year, so the first
+    finished the same command is accepted (it finds nothing missing). Runs of five years, so the first
     sweep is still busy (several seconds) when the second starts."""
     spec = tmp_path / "resume.toml"
-    spec.write_text(SPEC.replace("weeks = 12", "weeks = 52"))
+    spec.write_text(SPEC.replace("weeks = 12", "weeks = 260"))
     out = tmp_path / "out"
     first = start(spec, out)
     deadline = time.monotonic() + 120
