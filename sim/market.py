@@ -230,10 +230,6 @@ class Market:
         """The log-odds of `fit`."""
         return fit_log_odds(self.profile, self.taste, idx)
 
-    def counts(self) -> list[int]:
-        """Accounts per state."""
-        return self.census.tolist()
-
     def count(self, first: State, last: State | None = None) -> int:
         """Accounts in `first` (to `last`, if given)."""
         return int(self.census[first : (first if last is None else last) + 1].sum())

@@ -100,8 +100,3 @@ class Organisation:
         """Share of the staff whose customer process an overlay manager actually owns
         (one process owner can cover about `OVERLAY_REACH` people)."""
         return min(1.0, self.model.p.overlay_managers * OVERLAY_REACH / max(1, len(self.model.staff)))
-
-    def overhead_managers(self) -> float:
-        """Manager-equivalents paid for coordination: line managers, overlay, liaison."""
-        p = self.model.p
-        return self.managers + p.overlay_managers + (1.0 if p.liaison else 0.0)

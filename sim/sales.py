@@ -27,19 +27,6 @@ def capacity(rep_capacity: float, ramp: float, meeting_hours: float, reports: in
     return rep_capacity * (0.3 + 0.7 * ramp) * max(0.0, 1 - 0.5 * busy)
 
 
-def carrying(staff, p: Params) -> np.ndarray:
-    """`capacity` of every row of the staff table, as it stands now."""
-    return _capacities(p.rep_capacity, staff.ramp, staff.meeting_hours, staff.reports)
-
-
-@kernel
-def _capacities(rep_capacity, ramp, meeting_hours, reports):
-    out = np.empty(ramp.size)
-    for i in range(ramp.size):
-        out[i] = capacity(rep_capacity, ramp[i], meeting_hours[i], reports[i])
-    return out
-
-
 def free(staff, p: Params, rows: np.ndarray) -> np.ndarray:
     """`free_capacity` of the people in staff `rows`, as it stands now."""
     return _free(rows, p.rep_capacity, staff.table)
