@@ -13,7 +13,8 @@ import numpy as np
 
 from sim import sales
 from sim.compiled import kernel
-from sim.market import Source, State, enter, fit_log_odds, market_move, sigmoid
+from sim.lifecycle import State, enter, market_move
+from sim.market import Source, fit_log_odds, sigmoid
 from sim.selling import open_deal
 from sim.staff import append
 from sim.tally import Count

@@ -1,17 +1,11 @@
-"""The market: every account as a row of numpy arrays, its lifecycle, and the processes that act on it.
+"""The market: every account as a row of numpy arrays, and the processes that act on it.
 
 Accounts are far too many to be Mesa agents (the scale goal is 1,000,000), so they live here as a
-vectorised population. Every change of an account's state goes through `Market.move`. An account's
-luck comes from keyed draws (`sim.rng.Keyed`), computed only for the accounts a process touches:
-
-- the prospects' clocks are drawn once, on entry into their state: an unaware account notices us when
-  the market's cumulative awareness hazard passes its own exponential threshold (the hazard is the
-  same for every unaware account, so one number a week decides for all of them), and an aware account
-  forgets us after a geometric number of weeks (1 % a week). Each is the inverse transform of a keyed
-  uniform, so the chance of the event in any week is exactly that week's hazard;
-- customers (a tenth of the accounts) and open deals draw each week, keyed by (week, account).
-
-Either way the same account meets the same luck in every design run on the same seed.
+vectorised population. Every change of an account's state goes through `sim.lifecycle.enter`
+(`Market.move` from Python). An account's luck comes from keyed draws (`sim.rng.Keyed`), computed
+only for the accounts a process touches: the prospects' clocks once, on entry into their state
+(`sim.lifecycle`); customers (a tenth of the accounts) and open deals each week, keyed by (week,
+account). Either way the same account meets the same luck in every design run on the same seed.
 """
 
 from __future__ import annotations
@@ -23,34 +17,18 @@ from enum import IntEnum
 import numpy as np
 
 from sim.compiled import kernel
+from sim.lifecycle import NEVER, State, begin_unaware, due, hazard_increment, market_move
 from sim.params import Params
-from sim.rng import Keyed, keyed_uniform, keyed_unit
+from sim.rng import Keyed, keyed_uniform
 from sim.staff import FEATURES
 
 FIT_SHARPNESS = 2.0  # how strongly fit follows the profile's alignment with the market's taste
 SAT_REFERENCE = 0.7  # satisfaction at which the churn hazard equals its base rate
 ADVOCATE, DETRACTOR = 0.75, 0.45  # satisfaction above/below which customers talk about us
 ONBOARDING_WEEKS, ONBOARDING_LOAD = 8, 4.0  # a new customer loads service 4x for two months
-FORGET_WEEKLY = 0.01  # un-nurtured awareness fades
 REFERRED_HAZARD = 0.82  # referred customers churn less (Schmitt, Skiera & Van den Bulte 2011)
-_NEVER = np.iinfo(np.int32).max
 _DELAY_RATIO = np.array([1.0, 1.5, 2.0, 3.0, 6.0])
 _DELAY_EFFECT = np.array([1.0, 0.75, 0.5, 0.3, 0.15])
-
-
-class State(IntEnum):
-    """Lifecycle of an account; every account is in exactly one state each week."""
-
-    UNAWARE = 0
-    AWARE = 1
-    LEAD = 2
-    OPPORTUNITY = 3
-    CUSTOMER = 4
-    CHURNED = 5
-
-
-#: How many states there are: an account's k-th entry into state s draws key k * _STATES + s.
-_STATES = len(State)
 
 
 #: What an opportunity carries, per account (read while it is one): its owner (a salesperson's id),
@@ -91,11 +69,6 @@ def forrester_effect(delay_ratio: np.ndarray | float) -> np.ndarray:
     return np.interp(delay_ratio, _DELAY_RATIO, _DELAY_EFFECT)
 
 
-def hazard_increment(hazard: float) -> float:
-    """Cumulative-hazard step that makes a week's event probability exactly `hazard` (1 -> inf)."""
-    return -math.log1p(-hazard) if hazard < 1.0 else math.inf
-
-
 class Market:
     """All accounts, the market's hidden taste, brand awareness and word of mouth."""
 
@@ -121,7 +94,7 @@ class Market:
         # Each account's luck in its current state (see the module docstring).
         self.hazard = np.zeros(1)  # cumulative awareness hazard, the same for every unaware account
         self.wake = np.full(n, np.inf)  # awareness hazard at which an unaware account notices us
-        self.forget_at = np.full(n, _NEVER, dtype=np.int32)  # week an aware account forgets us
+        self.forget_at = np.full(n, NEVER, dtype=np.int32)  # week an aware account forgets us
         # Times each account has entered each state with a clock: its k-th stay in a state meets the
         # k-th draw, whenever that stay begins (so histories that drift apart in time stay paired).
         self.episodes = np.zeros((len(State), n), dtype=np.int32)
@@ -142,7 +115,7 @@ class Market:
         # forward, which at a million accounts is more than twice as fast as in the order they came.
         self.customers = np.empty(0, dtype=np.int64)
         self._seen = np.zeros(n, dtype=bool)  # scratch for `sample`, all False between calls
-        _begin_unaware(self.life)  # every account's first stay, unaware since week 0, and its clock
+        begin_unaware(self.life)  # every account's first stay, unaware since week 0, and its clock
         everyone = np.arange(n)
         # The initial book: customers are the better-fitting accounts (they bought before).
         fit = self.fit(everyone)
@@ -194,7 +167,7 @@ class Market:
         hazard = p.brand_awareness_rate * self.brand + (p.bass_p + max(imitation, 0.0)) / 52
         self.hazard[0] += hazard_increment(hazard)
         wake_up, forget = (self.wake <= self.hazard[0]).nonzero()[0], (self.forget_at <= week).nonzero()[0]
-        _due(self.life, week, wake_up, forget)
+        due(self.life, week, wake_up, forget)
         back = []
         while self._churned and self._churned[0][0] <= week - p.churn_cooldown_weeks:
             back.append(self._churned.popleft()[1])
@@ -281,43 +254,6 @@ def _unit(v: np.ndarray) -> np.ndarray:
 
 
 @kernel
-def enter(life, a, new, week):
-    """Account `a` enters state `new` in `week`: the one place a state changes, so `census` (accounts
-    per state) stays true without counting. Entering a state with a clock draws it at once, from
-    the account's keyed uniform for (which state, how many times it has entered it): the awareness
-    hazard at which an unaware account notices us, the week an aware one forgets us."""
-    state, since, census, episodes, wake, forget_at, hazard, key = life
-    census[state[a]] -= 1
-    census[new] += 1
-    state[a] = new
-    since[a] = week
-    if new <= State.AWARE:
-        episodes[new, a] += 1
-        u = keyed_unit(key, episodes[new, a] * _STATES + new, a)
-        if new == State.UNAWARE:
-            wake[a] = hazard[0] - np.log(u)
-        else:
-            forget_at[a] = week + np.int64(np.ceil(np.log(u) / np.log1p(-FORGET_WEEKLY)))
-
-
-@kernel
-def _begin_unaware(life):
-    """Every account has just entered the unaware state (it is in it from the start, week 0): its
-    first stay there, and its clock, drawn as `enter` draws it."""
-    episodes, wake, hazard, key = life[3], life[4], life[6], life[7]
-    for a in range(wake.size):
-        episodes[State.UNAWARE, a] = 1
-        wake[a] = hazard[0] - np.log(keyed_unit(key, _STATES + State.UNAWARE, a))
-
-
-@kernel
-def market_move(life, idx, new, week):
-    """Accounts `idx` enter state `new` in `week` (see `enter`)."""
-    for a in idx:
-        enter(life, a, new, week)
-
-
-@kernel
 def _merged(a, b):
     """The ascending arrays `a` and `b` (of distinct accounts) as one ascending array."""
     out = np.empty(a.size + b.size, dtype=np.int64)
@@ -378,24 +314,3 @@ def _leave(cust, satisfaction, referred, server, gap, key, week, base, sensitivi
             leave[i] = True
             server[c], gap[c], referred[c] = -1, 0.0, False
     return cust[leave], cust[~leave]
-
-
-@kernel
-def _due(life, week, wake_up, forget):
-    """Of the accounts whose clock ran out (`wake_up`: the cumulative awareness hazard has passed the
-    threshold; `forget`: the week to forget has come), unaware ones notice us and aware ones forget
-    us; the others' clocks are stale (they left the state meanwhile) and are switched off. An account
-    that just noticed us has a fresh clock to forget, not yet run out."""
-    state, wake, forget_at = life[0], life[4], life[5]
-    for a in wake_up:
-        if state[a] == State.UNAWARE:
-            enter(life, a, State.AWARE, week)
-        else:
-            wake[a] = np.inf
-    for a in forget:
-        if forget_at[a] > week:
-            continue
-        if state[a] == State.AWARE:
-            enter(life, a, State.UNAWARE, week)
-        else:
-            forget_at[a] = _NEVER

@@ -14,7 +14,8 @@ import numpy as np
 
 from sim.compiled import kernel
 from sim.leads import LEAD
-from sim.market import FIT_SHARPNESS, State, enter
+from sim.lifecycle import State, enter
+from sim.market import FIT_SHARPNESS
 from sim.people import WORK_HOURS
 from sim.rng import poisson_counts
 from sim.staff import CODE, Role

@@ -15,16 +15,8 @@ import numpy as np
 
 from sim import sales
 from sim.compiled import kernel
-from sim.market import (
-    FIT_SHARPNESS,
-    Source,
-    State,
-    enter,
-    fit_log_odds,
-    forrester_effect,
-    market_move,
-    sigmoid,
-)
+from sim.lifecycle import State, enter, market_move
+from sim.market import FIT_SHARPNESS, Source, fit_log_odds, forrester_effect, sigmoid
 from sim.rng import keyed_uniform3, poisson_counts
 from sim.staff import Role
 from sim.tally import Count

@@ -332,7 +332,7 @@ def test_invariants_hold_for_drawn_designs_seeds_levers_and_interventions(seed, 
 
 @pytest.mark.parametrize("case_", CASES, ids=lambda case: f"{case[0]}-{len(case[3])}-interventions")
 def test_the_census_of_states_is_the_count_of_the_accounts_states(case_):
-    """`Market.census` is kept by `market.enter`, not counted: each week it must equal the number of
+    """`Market.census` is kept by `lifecycle.enter`, not counted: each week it must equal the number of
     accounts actually in each state (mechanisms, hand-overs and interventions included)."""
     design, seed, levers, interventions = case_
     model = sim.TruceModel(design, rng=seed, weeks=WEEKS, interventions=interventions, **levers)
