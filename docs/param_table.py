@@ -25,7 +25,16 @@ import sim
 ODD = Path(__file__).resolve().parent / "ODD.md"
 #: Levers that are company settings rather than design choices: no benefit/cost row is required.
 COMPANY_SETTINGS = frozenset(
-    {"marketers", "salespeople", "service_staff", "marketing_budget_week", "commission_rate", "quota_growth"}
+    {
+        "marketers",
+        "salespeople",
+        "service_staff",
+        "service_planned_load",
+        "service_budget_share",
+        "marketing_budget_week",
+        "commission_rate",
+        "quota_growth",
+    }
 )
 #: Headings (level 2 or 3) of the hand-written sections the coverage check reads.
 SOURCES, RATIONALE, LEVERS = "Sources", "Rationale for defaults", "Lever → benefit → cost → source"

@@ -38,6 +38,7 @@ def blame(model: TruceModel, rows: dict[Role, np.ndarray]) -> int:
         p.packed,
         org.team_attainment,
         model.quota,
+        org.service_help,
         model.week,
         rows[Role.MARKETING],
         rows[Role.SALES],
@@ -46,7 +47,7 @@ def blame(model: TruceModel, rows: dict[Role, np.ndarray]) -> int:
 
 
 @kernel
-def _blame(staff, draws, picks, base, p, team, company_quota, week, marketers, reps, service_):
+def _blame(staff, draws, picks, base, p, team, company_quota, help_, week, marketers, reps, service_):
     p = p[0]
     given, received = np.zeros(staff.size, np.int64), np.zeros(staff.size, np.int64)
     # Who blames whom: marketing blames sales' neglect, sales marketing's leads, service sales' promises.
@@ -60,7 +61,7 @@ def _blame(staff, draws, picks, base, p, team, company_quota, week, marketers, r
             elif person.role == SALES:
                 miss = max(0.0, 1 - sales.pace(person.bookings, person.ramp, company_quota, week))
             else:
-                miss = service.miss(person, p.service_capacity)
+                miss = service.miss(person, p.service_capacity, help_)
             if draws[w] < base * miss:
                 given[w] += 1
                 received[other[np.int64(picks[w] * other.size)]] += 1

@@ -24,7 +24,10 @@ from sim.staff import FEATURES
 
 FIT_SHARPNESS = 2.0  # how strongly fit follows the profile's alignment with the market's taste
 SAT_REFERENCE = 0.7  # satisfaction at which the churn hazard equals its base rate
-ADVOCATE, DETRACTOR = 0.75, 0.45  # satisfaction above/below which customers talk about us
+# Satisfaction at which half of the customers recommend us / warn others (NPS's promoters and
+# detractors, Reichheld 2003), and how gradually the share changes around it: customers with the same
+# satisfaction differ in how readily they talk, so the share of talkers is smooth in satisfaction.
+ADVOCATE, DETRACTOR, TALK_SPREAD = 0.75, 0.45, 0.05
 ONBOARDING_WEEKS, ONBOARDING_LOAD = 8, 4.0  # a new customer loads service 4x for two months
 REFERRED_HAZARD = 0.82  # referred customers churn less (Schmitt, Skiera & Van den Bulte 2011)
 _DELAY_RATIO = np.array([1.0, 1.5, 2.0, 3.0, 6.0])
@@ -160,7 +163,7 @@ class Market:
             self._churned.append((week, idx))
             self.churned += idx.size
 
-    def spread_awareness(self, week: int, p: Params, advocates: int, detractors: int) -> None:
+    def spread_awareness(self, week: int, p: Params, advocates: float, detractors: float) -> None:
         """Unaware accounts learn of us from brand, from outside (Bass p) and from word of mouth; aware
         ones forget; churned ones return to the pool after their cool-down."""
         imitation = p.bass_q * (advocates - p.negative_wom_weight * detractors) / self.n
@@ -233,8 +236,9 @@ class Market:
             got = _sample(self.state, first.value, last.value, tries, chosen, got, self._seen)
         return chosen
 
-    def word_of_mouth(self, cust: np.ndarray) -> tuple[int, int]:
-        """Advocates and detractors: satisfied customers, and dissatisfied or recently churned ones."""
+    def word_of_mouth(self, cust: np.ndarray) -> tuple[float, float]:
+        """Advocates and detractors (expected numbers): customers by how likely their satisfaction
+        makes them to recommend us or warn others, and the recently churned."""
         advocates, detractors = _talkers(cust, self.satisfaction)
         return advocates, detractors + self.churned
 
@@ -270,10 +274,12 @@ def _merged(a, b):
 
 @kernel
 def _talkers(cust, satisfaction):
-    advocates = detractors = 0
+    """Each customer recommends us with a probability rising smoothly through `ADVOCATE` and warns
+    others with one falling through `DETRACTOR` (logistic, of width `TALK_SPREAD`)."""
+    advocates = detractors = 0.0
     for c in cust:
-        advocates += satisfaction[c] >= ADVOCATE
-        detractors += satisfaction[c] < DETRACTOR
+        advocates += 1.0 / (1.0 + math.exp((ADVOCATE - satisfaction[c]) / TALK_SPREAD))
+        detractors += 1.0 / (1.0 + math.exp((satisfaction[c] - DETRACTOR) / TALK_SPREAD))
     return advocates, detractors
 
 

@@ -181,6 +181,7 @@ class TruceModel(mesa.Model):
         org.meeting_held = float(np.add.reduce(staff.meeting_hours)) / len(staff) if len(staff) else 0.0
         rows = staff.by_role()
         reps = rows[Role.SALES]
+        org.service_help = service.marketing_help(self, rows[Role.MARKETING], rows[Role.SERVICE].size)
         tally[Count.leads_marketing] += marketing.run_campaigns(self, rows[Role.MARKETING])  # 1. demand
         cust = market.customers  # 2. word of mouth
         advocates, detractors = market.word_of_mouth(cust)

@@ -34,6 +34,7 @@ class Organisation:
         self.meeting_held = 0.0  # mean joint meeting hours attended last week
         self.team_attainment = 1.0  # company bookings this quarter against the sum of quotas
         self.change_shock = 0.0  # unsettlement after a design switch, fading
+        self.service_help = 0.0  # customer load per service agent that marketers take on this week
         self.detractor_share = 0.0  # of everyone talking about us, the share who speak badly
         self.churn_rate = model.p.churn_annual  # recent annual churn, as management sees it
         self.retention_score = 1.0  # what a retention bonus pays out on (falls as churn rises)

@@ -56,11 +56,11 @@ def update_trust(person, experience: float, liaison: float, integration: float) 
 def update_morale(
     person, pay_satisfaction: float, overload: float, support: float, adjust_weeks: float
 ) -> None:
-    """Morale adjusts to pay, conflict, workload and support over about a quarter (Houghton)."""
+    """Morale adjusts to pay, conflict, workload and support over about a quarter (Houghton). Workload
+    weighs by the share of one's work left undone, which no overload can push past all of it."""
     person.conflict *= 0.9
-    target = (
-        0.3 + 0.45 * pay_satisfaction - 0.12 * min(person.conflict, 2.0) - 0.25 * overload + 0.1 * support
-    )
+    undone = overload / (1.0 + overload)
+    target = 0.3 + 0.45 * pay_satisfaction - 0.12 * min(person.conflict, 2.0) - 0.25 * undone + 0.1 * support
     person.morale = min(1.0, max(0.0, person.morale + (target - person.morale) / adjust_weeks))
 
 

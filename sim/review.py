@@ -68,6 +68,7 @@ def review(model: TruceModel, tally: np.ndarray) -> None:
         org.retention_score,
         org.support,
         org.coaching,
+        org.service_help,
     )
     total = quotas.sum()
     org.team_attainment = booked / (total * sales.elapsed(week) / QUARTER) if total > 0 else 0.0
@@ -82,6 +83,7 @@ def review(model: TruceModel, tally: np.ndarray) -> None:
         tally[Count.rep_quarters] += reps.size
         tally[Count.rep_quarters_at_quota] += at_quota
         model.reps_at_quota_share = at_quota / reps.size if reps.size else 0.0
+        workforce.plan_service(model)
     if week % 52 == 0 and model.year_rep_weeks:
         # Next year's quota: last year's bookings per rep-quarter, plus the growth target.
         per_rep_quarter = model.year_bookings / model.year_rep_weeks * QUARTER
@@ -92,7 +94,7 @@ def review(model: TruceModel, tally: np.ndarray) -> None:
 
 
 @kernel
-def _people_review(staff, p, company_quota, week, team, retention_score, support, coaching):
+def _people_review(staff, p, company_quota, week, team, retention_score, support, coaching, help_):
     """Everyone's morale follows pay satisfaction and workload; training fades. Returns each row's
     quota (0 outside sales) and the salespeople's bookings this quarter."""
     p = p[0]
@@ -119,7 +121,7 @@ def _people_review(staff, p, company_quota, week, team, retention_score, support
             booked += person.bookings
         else:
             pay = 0.65  # service pay is fixed: no variable part to satisfy or disappoint
-            overload = service.overload(person, p.service_capacity)
+            overload = service.overload(person, p.service_capacity, help_)
         people.update_morale(person, pay, overload, support, p.morale_adjust_weeks)
         people.decay_training(person, p.training_decay, coaching)
     return quotas, booked

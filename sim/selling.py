@@ -13,10 +13,10 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from sim import sales
+from sim import sales, service
 from sim.compiled import kernel
 from sim.lifecycle import State, enter, market_move
-from sim.market import FIT_SHARPNESS, Source, fit_log_odds, forrester_effect, sigmoid
+from sim.market import FIT_SHARPNESS, ONBOARDING_LOAD, Source, fit_log_odds, forrester_effect, sigmoid
 from sim.rng import keyed_uniform3, poisson_counts
 from sim.staff import Role
 from sim.tally import Count
@@ -133,12 +133,12 @@ def _prospect(accounts, u, rows, log_odds, week, life, deals, profile, taste, st
     return opened
 
 
-def refer(model: TruceModel, reps: np.ndarray, advocates: int, odds: float) -> int:
+def refer(model: TruceModel, reps: np.ndarray, advocates: float, odds: float) -> int:
     """Advocates bring referred accounts straight to a salesperson with room for them; returns how
     many. `odds` is what the organisation adds to a new deal's log-odds this week (`context`); a
     referred account adds its trust in the seller."""
     p, market, w = model.p, model.market, model.streams["wom"]
-    n = int(w.poisson(p.referral_rate / 52 * advocates * (1 + p.marketing_existing_focus)))
+    n = int(w.poisson(p.referral_rate / 52 * advocates))
     if n <= 0:
         return 0
     free = sales.free(model.staff, p, reps)
@@ -172,6 +172,7 @@ def close_deals(model: TruceModel, reps: np.ndarray, delivery_ratio: float, tall
     p, market, staff, week = model.p, model.market, model.staff, model.week
     if not reps.size:
         return
+    servers = staff.rows(Role.SERVICE)
     wins, marketers, accounts, outcomes = _close(
         market.indices(State.OPPORTUNITY),
         staff.row_of,
@@ -183,7 +184,8 @@ def close_deals(model: TruceModel, reps: np.ndarray, delivery_ratio: float, tall
         model.quota,
         sales.effort(p) / p.sales_cycle_weeks,
         delivery_ratio,
-        staff.uid[staff.rows(Role.SERVICE)],
+        staff.uid[servers],
+        service.room(model, servers),
         market.life,
         market.referred,
         market.value,
@@ -210,6 +212,7 @@ def _close(
     chance,
     delivery_ratio,
     servers,
+    room,
     life,
     referred,
     value,
@@ -242,6 +245,7 @@ def _close(
         promise,
         won,
         servers,
+        room,
         settle_key,
         week,
         p,
@@ -291,6 +295,7 @@ def _settle(
     promise,
     won,
     servers,
+    room,
     key,
     week,
     p,
@@ -305,10 +310,11 @@ def _settle(
     tally,
 ):
     """Decided deals land: the seller's pipeline shrinks and a win books its value (referred customers
-    are worth more); losses return to the aware pool, wins become customers with a service agent and
-    the promise gap an over-promise left; the seller reports marketing's leads back with its own
-    probability. A deal's service agent and report are keyed by (week, account), as its decision.
-    Counts into `tally`; returns which were reported."""
+    are worth more); losses return to the aware pool, wins become customers with the promise gap an
+    over-promise left, each given to the service agent (`servers`, ids) with the most `room` left
+    (as a team lead balances the books); the seller reports marketing's leads back with its own
+    probability, keyed by (week, account), as the deal's decision. Counts into `tally`; returns
+    which were reported."""
     p = p[0]
     market_move(life, opps[~won], State.AWARE, week)
     u = keyed_uniform3(key, week, opps)
@@ -327,7 +333,9 @@ def _settle(
             satisfaction[a] = 0.72
             gap[a] = p.overpromise_gap if promise[i] else 0.0
             if servers.size:
-                server[a] = servers[np.int64(u[0, i] * servers.size)]
+                k = np.argmax(room)
+                server[a] = servers[k]
+                room[k] -= ONBOARDING_LOAD
         else:
             referred[a] = False
         if deals[a].source == Source.MARKETING:

@@ -1,7 +1,9 @@
 """Service: each agent's load and the quality it can deliver; customers' satisfaction follows it.
 
 Quality is Forrester's delivery-delay effect of the agent's own backlog, so an overloaded agent serves
-every one of its customers worse; sales' over-promises leave a gap that only service closes.
+every one of its customers worse; sales' over-promises leave a gap that only service closes. Marketers'
+effort on existing customers (onboarding content, user groups) is customer care too: it adds to the
+service team's capacity, so it helps exactly where service is stretched.
 """
 
 from __future__ import annotations
@@ -19,24 +21,60 @@ if TYPE_CHECKING:
 
 UNSERVED_QUALITY = 0.15  # customers of a service seat left empty get next to nothing
 NO_SERVICE_DELAY = 6.0  # delivery-delay ratio when nobody is left in service
+# Satisfaction of a customer served as expected (quality 1, no promise gap): the American Customer
+# Satisfaction Index has stayed at 73-77 of 100 since 2000 (ACSI). Satisfaction is proportional to the
+# quality delivered against that expectation (Oliver 1980), so no service at all leaves little of it.
+SAT_AS_EXPECTED = 0.75
 
 
 @kernel
-def capacity(person, service_capacity: float) -> float:
-    """Customer load an agent handles at normal quality (less while ramping and in meetings)."""
+def capacity(person, service_capacity: float, help_: float) -> float:
+    """Customer load an agent handles at normal quality (less while ramping and in meetings), plus
+    its share of marketing's effort on existing customers (`help_`, in the same loads)."""
     time = 1 - person.meeting_hours / WORK_HOURS
-    return max(1e-9, service_capacity * person.productivity * time)
+    return max(1e-9, service_capacity * person.productivity * time + help_)
 
 
 @kernel
-def overload(person, service_capacity: float) -> float:
-    return max(0.0, person.load / capacity(person, service_capacity) - 1.0)
+def overload(person, service_capacity: float, help_: float) -> float:
+    return max(0.0, person.load / capacity(person, service_capacity, help_) - 1.0)
 
 
 @kernel
-def miss(person, service_capacity: float) -> float:
+def miss(person, service_capacity: float, help_: float) -> float:
     """Sales promised what cannot be delivered: the service side's reason to blame sales."""
-    return min(1.0, 2 * person.gap_share + overload(person, service_capacity))
+    return min(1.0, 2 * person.gap_share + overload(person, service_capacity, help_))
+
+
+def marketing_help(model: TruceModel, marketers: np.ndarray, servers: int) -> float:
+    """Marketers' time on existing customers, as customer load each of `servers` service agents is
+    relieved of: a marketer's hour on customers counts as a service agent's hour."""
+    if not servers or not marketers.size:
+        return 0.0
+    effort = _effort(model.staff.table, marketers)
+    return model.p.marketing_existing_focus * effort * model.p.service_capacity / servers
+
+
+@kernel
+def _effort(staff, rows):
+    """Marketers' full-time equivalents outside meetings, weighted by productivity."""
+    total = 0.0
+    for r in rows:
+        total += staff[r].productivity * (1 - staff[r].meeting_hours / WORK_HOURS)
+    return total
+
+
+def room(model: TruceModel, rows: np.ndarray) -> np.ndarray:
+    """Customer load each service agent (`rows`) could still take at normal quality, as of last week."""
+    return _room(model.staff.table, rows, model.p.service_capacity, model.org.service_help)
+
+
+@kernel
+def _room(staff, rows, service_capacity, help_):
+    out = np.empty(rows.size)
+    for i, r in enumerate(rows):
+        out[i] = capacity(staff[r], service_capacity, help_) - staff[r].load
+    return out
 
 
 def delivery_ratio(model: TruceModel, rows: np.ndarray) -> float:
@@ -46,6 +84,7 @@ def delivery_ratio(model: TruceModel, rows: np.ndarray) -> float:
         model.staff.table,
         rows,
         model.p.service_capacity,
+        model.org.service_help,
         market.customers,
         market.server,
         market.since,
@@ -54,8 +93,8 @@ def delivery_ratio(model: TruceModel, rows: np.ndarray) -> float:
 
 
 @kernel
-def _delivery_ratio(staff, rows, service_capacity, cust, server, since, week):
-    total = _capacity(staff, rows, service_capacity)
+def _delivery_ratio(staff, rows, service_capacity, help_, cust, server, since, week):
+    total = _capacity(staff, rows, service_capacity, help_)
     if total <= 0:
         return NO_SERVICE_DELAY
     return max(1.0, _backlog(cust, server, since, week) / total)
@@ -86,7 +125,7 @@ def serve(model: TruceModel, rows: np.ndarray) -> np.ndarray:
         staff.table,
         rows,
         p.service_capacity,
-        p.marketing_existing_focus,
+        model.org.service_help,
         by_id,
     )
     return by_id
@@ -109,10 +148,10 @@ def _orphaned(cust, server):
 
 
 @kernel
-def _capacity(staff, rows, service_capacity):
+def _capacity(staff, rows, service_capacity, help_):
     total = 0.0
     for row in rows:
-        total += capacity(staff[row], service_capacity)
+        total += capacity(staff[row], service_capacity, help_)
     return total
 
 
@@ -132,7 +171,7 @@ def _backlog(cust, server, since, week):
 
 
 @kernel
-def _serve(cust, server, since, week, gap, satisfaction, row_of, staff, rows, service_capacity, focus, by_id):
+def _serve(cust, server, since, week, gap, satisfaction, row_of, staff, rows, service_capacity, help_, by_id):
     """Agents' load and share of customers with an open promise gap; the quality each delivers
     (Forrester's effect of its own backlog); and each customer's satisfaction moving toward what
     it gets against what it was promised (Oliver's disconfirmation). The gap left by an
@@ -149,9 +188,9 @@ def _serve(cust, server, since, week, gap, satisfaction, row_of, staff, rows, se
         person = staff[row]
         person.load = load_[row]
         person.gap_share = gaps[row] / count[row] if count[row] > 0 else 0.0
-        by_id[person.uid] = forrester_effect(1.0 + overload(person, service_capacity))
+        by_id[person.uid] = forrester_effect(1.0 + overload(person, service_capacity, help_))
     for c in cust:
         quality, sat = by_id[server[c]], satisfaction[c]
-        target = 0.5 + 0.25 * quality + 0.1 * focus - gap[c]
+        target = SAT_AS_EXPECTED * quality - gap[c]
         satisfaction[c] = min(1.0, max(0.0, sat + 0.1 * (target - sat)))
         gap[c] = gap[c] * (1.0 - 0.03 * quality)

@@ -1,12 +1,15 @@
 """People flows per department: quits, vacancies that take weeks to fill, hires who ramp up.
 
 Each person decides to quit from their own morale; a quit opens a vacancy whose fill time is drawn
-from the hiring stream; a filled vacancy is a new person with tenure zero (so it ramps up).
+from the hiring stream; a filled vacancy is a new person with tenure zero (so it ramps up). Service
+headcount is planned each quarter against the customer book, within a budget: a company that wins
+customers hires the people to serve them, months later (search and ramp-up), as real ones do.
 """
 
 from __future__ import annotations
 
 import heapq
+import math
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -15,7 +18,7 @@ import numpy as np
 from sim import people
 from sim.agents import AGENT_TYPES
 from sim.compiled import kernel
-from sim.market import State
+from sim.market import ONBOARDING_LOAD, ONBOARDING_WEEKS, State
 from sim.staff import CODE, FEATURES, ROLES, Role
 from sim.tally import HIRES, QUITS
 
@@ -25,10 +28,12 @@ if TYPE_CHECKING:
 
 @dataclass
 class Department:
-    """One role's open seats: the week each will be filled, as a heap (the soonest first)."""
+    """One role's open seats: the week each will be filled, as a heap (the soonest first); and the
+    planned headcount, if the role is planned (None: every quit is refilled, nothing more)."""
 
     role: Role
     vacancies: list[int] = field(default_factory=list)
+    plan: int | None = None
 
 
 def hire(
@@ -59,7 +64,7 @@ def hire(
 def consider_quitting(model: TruceModel, tally: np.ndarray) -> None:
     """Every person weighs quitting this week; leavers open a vacancy and hand their work over to
     colleagues of the same role who stay. Counts quits per role into `tally`."""
-    staff, p, hiring = model.staff, model.p, model.streams["hiring"]
+    staff, p = model.staff, model.p
     gone = _leavers(staff.table, p.packed, model.streams["quits"].random(len(staff)))
     if not gone.size:
         return
@@ -72,13 +77,46 @@ def consider_quitting(model: TruceModel, tally: np.ndarray) -> None:
         if not n:
             continue
         dept = model.departments[role]
-        weeks = getattr(p, f"vacancy_weeks_{role.value}")
-        for due in (model.week + np.maximum(1, np.ceil(hiring.exponential(weeks, n)))).astype(int).tolist():
-            heapq.heappush(dept.vacancies, due)
+        stay = int(np.count_nonzero(staff.role == CODE[role])) - n
+        seats = n if dept.plan is None else min(n, dept.plan - stay - len(dept.vacancies))
+        _search(model, dept, seats)
         _hand_over(model, role, staff.uid[mine], (~leaving & (staff.role == CODE[role])).nonzero()[0])
     for agent in [staff.agents[row] for row in gone.tolist()]:
         agent.remove()
     staff.remove(gone)
+
+
+def _search(model: TruceModel, dept: Department, n: int) -> None:
+    """Open `n` vacancies in `dept`, each filled after a search time drawn from the hiring stream."""
+    if n <= 0:
+        return
+    weeks = getattr(model.p, f"vacancy_weeks_{dept.role.value}")
+    hiring = model.streams["hiring"]
+    for due in (model.week + np.maximum(1, np.ceil(hiring.exponential(weeks, n)))).astype(int).tolist():
+        heapq.heappush(dept.vacancies, due)
+
+
+def plan_service(model: TruceModel) -> None:
+    """The quarter's service headcount plan: enough people to carry the customer book at the planned
+    load (`service_planned_load` of what one person serves well; onboarding customers weigh more),
+    as far as the budget allows (`service_budget_share` of recurring revenue in salaries). Seats
+    missing from the plan are searched for; seats above it are not refilled when people leave, and
+    searches beyond it stop (nobody is laid off)."""
+    p, market, dept = model.p, model.market, model.departments[Role.SERVICE]
+    if p.service_planned_load <= 0:
+        return
+    cust = market.customers
+    load = float(np.count_nonzero(model.week - market.since[cust] < ONBOARDING_WEEKS)) * (ONBOARDING_LOAD - 1)
+    need = math.ceil((cust.size + load) / (p.service_capacity * p.service_planned_load))
+    revenue_week = float(market.value[cust].sum()) / 52
+    if p.salary_week > 0:
+        need = min(need, math.floor(p.service_budget_share * revenue_week / p.salary_week))
+    dept.plan = max(1, need)
+    have = int(np.count_nonzero(model.staff.role == CODE[Role.SERVICE]))
+    excess = have + len(dept.vacancies) - dept.plan
+    if excess > 0:
+        dept.vacancies = sorted(dept.vacancies)[: max(0, len(dept.vacancies) - excess)]
+    _search(model, dept, -excess)
 
 
 def _hand_over(model: TruceModel, role: Role, leavers: np.ndarray, stay: np.ndarray) -> None:

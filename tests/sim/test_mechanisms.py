@@ -238,14 +238,16 @@ def test_bigger_overpromise_gap_raises_churn(lab, record):
 
 
 def test_churn_sensitivity_turns_dissatisfaction_into_churn(lab, record):
-    """With service starved (satisfaction below the churn reference), more sensitivity means more churn."""
+    """With service starved (capacity halved, headcount not planned: satisfaction falls below the churn
+    reference within weeks), more sensitivity means more customers lost over half a year. (Over
+    years the lost customers relieve service, so a starved company settles where churn balances.)"""
     ci = lab.effect(
-        lab.summary("annual_churn_rate"),
-        weeks=MEDIUM,
-        treatment={"churn_sensitivity": 8.0, "service_capacity": 150.0},
-        control={"churn_sensitivity": 4.0, "service_capacity": 150.0},
+        lab.total("churned"),
+        weeks=26,
+        treatment={"churn_sensitivity": 8.0, "service_capacity": 150.0, "service_planned_load": 0.0},
+        control={"churn_sensitivity": 4.0, "service_capacity": 150.0, "service_planned_load": 0.0},
     )
-    record("annual_churn_rate at service_capacity 150, churn_sensitivity 8 - 4", ci)
+    record("customers churned in 26 weeks at service_capacity 150, churn_sensitivity 8 - 4", ci)
     assert ci.low > 0, ci
 
 

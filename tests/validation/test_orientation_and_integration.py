@@ -4,8 +4,8 @@ Sources: Homburg & Jensen 2007 (differences in short- versus long-term orientati
 performance even though they cost cooperation); Kotler, Rackham & Krishnaswamy 2006, Biemans et al.
 2010, Lawrence & Lorsch 1967 (integration pays mainly in complex, fast-changing markets); Dewsnap &
 Jobber 2009 (a liaison helps only when it is effective, not merely present). The `siloed` company with
-one lever or uncertainty changed, N = 10 replications on common random numbers (`conftest.py`),
-paired 95% t intervals of the per-seed differences.
+one lever or uncertainty changed, N = 10 replications (30 for the liaisons) on common random numbers
+(`conftest.py`), paired 95% t intervals of the per-seed differences.
 """
 
 from __future__ import annotations
@@ -47,9 +47,10 @@ def test_integration_premium_grows_with_market_complexity(lab, record):
 
 
 def _liaisons(lab):
-    effective = lab.arm("liaison_effective", liaison=True, liaison_effectiveness=0.9)
-    ineffective = lab.arm("liaison_ineffective", liaison=True, liaison_effectiveness=0.1)
-    return effective, ineffective, lab.arm("siloed")
+    """30 replications: an ineffective liaison's revenue effect must be resolved inside a ±2 % margin."""
+    effective = lab.arm("liaison_effective_n30", liaison=True, liaison_effectiveness=0.9, replications=30)
+    ineffective = lab.arm("liaison_ineffective_n30", liaison=True, liaison_effectiveness=0.1, replications=30)
+    return effective, ineffective, lab.arm("siloed_n30", replications=30)
 
 
 def test_effective_liaison_raises_revenue_over_none_and_over_an_ineffective_one(lab, record):
