@@ -62,7 +62,8 @@ def _blame(staff, draws, picks, base, p, team, company_quota, help_, week, marke
                 miss = max(0.0, 1 - sales.pace(person.bookings, person.ramp, company_quota, week))
             else:
                 miss = service.miss(person, p.service_capacity, help_)
-            if draws[w] < base * miss:
+            # A grudge lowers the threshold: who is in conflict blames more readily (self-reinforcing).
+            if draws[w] < base * miss * (1.0 + person.hostility):
                 given[w] += 1
                 received[other[np.int64(picks[w] * other.size)]] += 1
     for r in range(staff.size):

@@ -183,6 +183,7 @@ def _handoff(
         q.marketing_revenue_weight,
         q.handoff_friction,
         liaison,
+        staff["hostility"],
     )
     m = take.size
     accounts, marketer = leads["account"][take], leads["marketer"][take]
@@ -192,7 +193,13 @@ def _handoff(
     for i in range(m):
         w, lead = who[i], take[i]
         mean = sales.response_hours(
-            q.response_hours, carry[w], staff[w].open, staff[w].trust, q.crm_level, q.handoff_friction
+            q.response_hours,
+            carry[w],
+            staff[w].open,
+            staff[w].trust,
+            q.crm_level,
+            q.handoff_friction,
+            staff[w].hostility,
         )
         h = -np.log1p(-respond[0, lead]) * mean
         if sla > 0 and respond[1, lead] < compliance[w]:
@@ -302,7 +309,20 @@ def _settle(
 
 @kernel
 def _take(
-    pick, want, reps, score, carry, open_, trust, perceived, compliance, shared, weight, friction, liaison
+    pick,
+    want,
+    reps,
+    score,
+    carry,
+    open_,
+    trust,
+    perceived,
+    compliance,
+    shared,
+    weight,
+    friction,
+    liaison,
+    hostility,
 ):
     """Which queued leads are taken, and by whom (staff rows): each lead is looked at by one
     salesperson (`pick`), who wants it with its own willingness while it has free capacity; each
@@ -312,7 +332,7 @@ def _take(
     for r in reps:
         free[r] = sales.free_capacity(carry[r], open_[r])
         willing[r] = sales.willingness(
-            trust[r], perceived[r], compliance[r], shared, weight, friction, liaison
+            trust[r], perceived[r], compliance[r], shared, weight, friction, liaison, hostility[r]
         )
     looker = reps[(pick * reps.size).astype(np.int64)]
     wanted = np.empty(pick.size, dtype=np.int64)

@@ -9,7 +9,7 @@ from typing import Any
 import mesa
 import numpy as np
 
-from sim import conflict, interventions_apply, marketing, people, service
+from sim import conflict, interventions_apply, marketing, people, sales, service
 from sim import tally as tallies
 from sim.agents import Employee, Marketer, Salesperson, ServiceAgent
 from sim.contract import RunSpec, resolve
@@ -83,8 +83,6 @@ class TruceModel(mesa.Model):
         self.handoffs: list[tuple[np.ndarray, np.ndarray | None]] = []
         self._lead_flow: dict[str, Counter] = {"accepted": Counter(), "leaked": Counter()}
         self._flow_seen = 0
-        self.year_bookings = 0.0
-        self.year_rep_weeks = 0
         self.reps_at_quota_share = 0.0
         self._populate()
         self.datacollector = WeeklyCollector(self.weeks)
@@ -98,13 +96,11 @@ class TruceModel(mesa.Model):
                 p, {Role.MARKETING: "marketers", Role.SALES: "salespeople"}.get(role, "service_staff")
             )
             hire(self, role, -rng.integers(0, 260, n), rng, n)
-        people.begin_week(staff.table, p.packed, 0)
+        people.begin_week(staff.table, p.packed, 0, 0.0)
         cust = market.customers
         servers = staff.uid[staff.rows(Role.SERVICE)]
         market.server[cust] = rng.choice(servers, size=cust.size)
-        # Plan: replace expected churn and grow; quotas split the plan over the sales team.
-        plan = cust.size * p.churn_annual * (1 + p.quota_growth) * p.deal_value_mean / 4
-        self.quota = plan / p.salespeople
+        self.quota = sales.plan_quota(self)  # the first year's plan, split over the sales seats
         # Leads and deals in flight.
         reps, marketers = staff.rows(Role.SALES), staff.rows(Role.MARKETING)
         aware = market.indices(State.AWARE)
@@ -177,7 +173,7 @@ class TruceModel(mesa.Model):
         staff.reports[:] = 0
         org.update()
         market.drift(p.market_complexity, self.streams["awareness"])
-        people.begin_week(staff.table, p.packed, week)
+        people.begin_week(staff.table, p.packed, week, org.liaison_strength)
         org.meeting_held = float(np.add.reduce(staff.meeting_hours)) / len(staff) if len(staff) else 0.0
         rows = staff.by_role()
         reps = rows[Role.SALES]

@@ -10,6 +10,8 @@ from __future__ import annotations
 import math
 from typing import TYPE_CHECKING
 
+from sim.staff import CODE, Role, Staff
+
 if TYPE_CHECKING:
     from sim.model import TruceModel
 
@@ -70,6 +72,8 @@ class Organisation:
         complexity = p.market_complexity
         self.consistency += 0.05 * restore * (1 - self.consistency)
         self.consistency -= 0.03 * complexity * self.consistency
+        # Sides in conflict stop coordinating what they tell the market: messages drift apart.
+        self.consistency -= 0.05 * _hostility(model.staff) * self.consistency
 
     def observe_churn(self, lost: int, customers: int) -> None:
         """Management's view of churn follows the weekly losses with a lag of about 20 weeks."""
@@ -101,3 +105,9 @@ class Organisation:
         """Share of the staff whose customer process an overlay manager actually owns
         (one process owner can cover about `OVERLAY_REACH` people)."""
         return min(1.0, self.model.p.overlay_managers * OVERLAY_REACH / max(1, len(self.model.staff)))
+
+
+def _hostility(staff: Staff) -> float:
+    """Mean hostility of marketing and sales (last week's): the two sides that speak to the market."""
+    sides = staff.role != CODE[Role.SERVICE]
+    return float(staff.hostility[sides].mean()) if sides.any() else 0.0

@@ -35,13 +35,23 @@ def ready(staff, p, week: int, first: int = 0) -> None:
 
 
 @kernel
-def begin_week(staff, p, week: int) -> None:
+def begin_week(staff, p, week: int, liaison: float) -> None:
     """Fix this week's ramp, productivity and meeting attendance (people go to the scheduled joint
-    meetings less often when they trust the other side less)."""
+    meetings less often when they trust the other side less), and how far each one's conflict with
+    the other side reaches the work (`hostility`)."""
     ready(staff, p, week)
     hours = p[0].meeting_hours_week
     for r in range(staff.size):
         staff[r].meeting_hours = hours * min(1.0, 0.4 + staff[r].trust) if hours > 0 else 0.0
+        staff[r].hostility = hostility(staff[r].conflict, liaison)
+
+
+@kernel
+def hostility(conflict: float, liaison: float) -> float:
+    """Conflict reaches the work as a share below 1 (one blame event a week held, about a half), which
+    an effective liaison absorbs (Dewsnap & Jobber 2009): it carries the work across the line that
+    the two sides no longer cross themselves."""
+    return conflict / (1.0 + conflict) * (1.0 - liaison)
 
 
 @kernel

@@ -72,8 +72,6 @@ def review(model: TruceModel, tally: np.ndarray) -> None:
     )
     total = quotas.sum()
     org.team_attainment = booked / (total * sales.elapsed(week) / QUARTER) if total > 0 else 0.0
-    model.year_bookings += float(tally[Count.bookings])
-    model.year_rep_weeks += reps.size
     if week % QUARTER == 0:
         quotas = quotas[reps]
         attainment = np.divide(staff.bookings[reps], quotas, out=np.ones(reps.size), where=quotas > 0)
@@ -84,11 +82,8 @@ def review(model: TruceModel, tally: np.ndarray) -> None:
         tally[Count.rep_quarters_at_quota] += at_quota
         model.reps_at_quota_share = at_quota / reps.size if reps.size else 0.0
         workforce.plan_service(model)
-    if week % 52 == 0 and model.year_rep_weeks:
-        # Next year's quota: last year's bookings per rep-quarter, plus the growth target.
-        per_rep_quarter = model.year_bookings / model.year_rep_weeks * QUARTER
-        model.quota = per_rep_quarter * (1 + p.quota_growth)
-        model.year_bookings, model.year_rep_weeks = 0.0, 0
+    if week % 52 == 0:
+        model.quota = sales.plan_quota(model)  # next year's plan, top-down
     workforce.consider_quitting(model, tally)
     workforce.fill_vacancies(model, tally)
 

@@ -8,15 +8,23 @@ capacity shrinks as reports are written, free capacity as deals open.
 from __future__ import annotations
 
 import math
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from sim.compiled import kernel
 from sim.params import Params
 from sim.people import QUARTER
+from sim.staff import Role
+
+if TYPE_CHECKING:
+    from sim.model import TruceModel
 
 SELLING_HOURS = 12.0  # of a 40-hour week (share of time selling 22-38%, CALIBRATION "People")
 FEEDBACK_HOURS = 0.25  # time to write up one lead outcome for marketing
+# An ordinary firm's sales desk, where the published mean first-contact delay applies: full (all its
+# opportunities open) and with medium hand-off friction.
+ORDINARY_LOAD, ORDINARY_FRICTION = 1.0, 0.5
 
 
 @kernel
@@ -58,6 +66,17 @@ def effort(p: Params) -> float:
     return (1 - p.free_riding * p.shared_bonus_share) * (1 - 0.2 * p.retention_bonus_share)
 
 
+def plan_quota(model: TruceModel) -> float:
+    """A fully ramped salesperson's quarterly quota, set top-down as companies do: the year's bookings
+    plan (replace the churn management sees and grow the customer book by `quota_growth`) split
+    evenly over the sales seats, filled or vacant (each seat a territory)."""
+    market, staff = model.market, model.staff
+    book = float(market.value[market.customers].sum())
+    plan = book * (model.org.churn_rate + model.p.quota_growth)
+    seats = staff.rows(Role.SALES).size + len(model.departments[Role.SALES].vacancies)
+    return plan / 4 / max(1, seats)
+
+
 @kernel
 def quota(company_quota: float, ramp: float) -> float:
     """This quarter's quota, prorated while ramping (common sales practice)."""
@@ -94,29 +113,35 @@ def willingness(
     revenue_weight: float,
     friction: float,
     liaison: float,
+    hostility: float,
 ) -> float:
     """Chance of taking a marketing lead offered this week, from own trust and experience.
 
     Shared rewards raise cooperation (Le Meunier-FitzHugh et al. 2011); an SLA pushes acceptance as far
     as this person complies (`compliance`); hand-off friction loses what the lead's context was, less
-    with a strong liaison.
+    with a strong liaison. A salesperson in conflict with marketing leaves the blamed side's leads
+    lying (`hostility`): conflict acts through the work (Homburg, Jensen & Krohmer 2008).
     """
     own = trust * (0.3 + 0.7 * perceived)
     coop = 0.25 * shared + 0.1 * revenue_weight
     push = 0.25 * compliance
     lost = friction * (1 - 0.5 * liaison)
-    return min(1.0, max(0.0, own * (1 - lost) + coop + push))
+    return min(1.0, max(0.0, own * (1 - lost) + coop + push)) * (1.0 - hostility)
 
 
 @kernel
 def response_hours(
-    hours: float, carry: float, open_: int, trust: float, crm: float, friction: float
+    hours: float, carry: float, open_: int, trust: float, crm: float, friction: float, hostility: float
 ) -> float:
-    """Mean first-contact delay around the norm `hours`: longer when loaded; a CRM shortens it as far
-    as trust uses it."""
+    """Mean first-contact delay: longer when loaded and with more hand-off friction; a CRM shortens it
+    as far as trust uses it. `hours` is the published mean over ordinary firms (Oldroyd et al. 2011),
+    so it is the delay at an ordinary firm's conditions, a full desk and medium friction, and load
+    and friction scale it relative to those. A salesperson in conflict with marketing gets to its
+    leads later (`hostility`)."""
     load = open_ / max(1.0, carry)
     use = 1 - 0.3 * crm * trust
-    return hours * (0.5 + load) * use * (1 + friction)
+    ordinary = (0.5 + load) / (0.5 + ORDINARY_LOAD) * (1 + friction) / (1 + ORDINARY_FRICTION)
+    return hours * ordinary * use * (1 + hostility)
 
 
 @kernel
@@ -129,11 +154,12 @@ def overpromise_probability(pace: float, week: int, retention: float, integratio
 
 
 @kernel
-def feedback_probability(trust: float, norm: float, shared: float, crm: float) -> float:
-    """Chance of reporting a marketing lead's outcome: the design's norm, times own trust and tools."""
+def feedback_probability(trust: float, norm: float, shared: float, crm: float, hostility: float) -> float:
+    """Chance of reporting a marketing lead's outcome: the design's norm, times own trust and tools;
+    a salesperson in conflict with marketing keeps what it learned to itself (`hostility`)."""
     prob = norm * (0.4 + 0.6 * trust)
     prob = prob * ((1 + 0.3 * shared) * (1 + 0.5 * crm * trust))
-    return min(1.0, prob)
+    return min(1.0, prob) * (1.0 - hostility)
 
 
 @kernel
@@ -148,7 +174,9 @@ def learn_from_lead(person, qualified: bool) -> None:
 def writes_up(person, u: float, p) -> bool:
     """Whether the salesperson reports one marketing lead's outcome back (`u`: its uniform draw);
     a report written takes selling time (`reports`, see `capacity`)."""
-    sent = u < feedback_probability(person.trust, p.feedback_probability, p.shared_bonus_share, p.crm_level)
+    sent = u < feedback_probability(
+        person.trust, p.feedback_probability, p.shared_bonus_share, p.crm_level, person.hostility
+    )
     person.reports += sent
     return sent
 

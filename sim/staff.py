@@ -42,6 +42,7 @@ COLUMNS: dict[str, tuple[type, float]] = {
     "trust": (np.float64, 0.5),  # in the other department
     "training_gain": (np.float64, 0.0),  # skill added by a training, decaying unless reinforced
     "conflict": (np.float64, 0.0),  # recent blame received or given (decaying)
+    "hostility": (np.float64, 0.0),  # how far conflict reaches this person's work this week, 0..1
     "meeting_hours": (np.float64, 0.0),  # joint meeting time actually attended this week
     "ramp": (np.float64, 0.0),
     "productivity": (np.float64, 0.0),

@@ -352,9 +352,10 @@ def test_shared_bonus_raises_lead_acceptance(lab, record):
 
 def test_shared_bonus_alone_does_not_reduce_blame(lab, record):
     """Equivalence (Le Meunier-FitzHugh et al. 2011): the shared bonus changes blame events by less than
-    25% of the control arm's mean, either way (margin), while backing (above) cuts them by about half."""
-    control = lab.arm(lab.total("blame_events"), weeks=LONG, shared_bonus_share=0.0)
-    treated = lab.arm(lab.total("blame_events"), weeks=LONG, shared_bonus_share=0.3)
+    25% of the control arm's mean, either way (margin), while backing (above) cuts them by about half.
+    20 seeds: blame feeds on itself (grudges), so its count spreads widely between seeds."""
+    control = lab.arm(lab.total("blame_events"), weeks=LONG, seeds=lab.MORE_SEEDS, shared_bonus_share=0.0)
+    treated = lab.arm(lab.total("blame_events"), weeks=LONG, seeds=lab.MORE_SEEDS, shared_bonus_share=0.3)
     margin = 0.25 * float(np.mean(control))
     ci = record("blame_events, shared_bonus_share 0.3 - 0, 156 weeks", lab.paired_ci(treated, control))
     assert -margin < ci.low and ci.high < margin, (ci, margin)

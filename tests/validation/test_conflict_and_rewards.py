@@ -13,18 +13,16 @@ from __future__ import annotations
 
 def test_more_blame_lowers_revenue_at_equal_everything_else(lab, record):
     """`blame_rate` (an uncertainty: how readily a miss turns into blaming the other side) 1.0 versus 0,
-    nothing else changed: conflict erodes trust, willingness and morale, and revenue falls.
-
-    N = 40 here, not 10: the effect is small (about half a percent of revenue over three years; see
-    docs/ODD.md, Known divergences), and with 20 seeds its interval still reached zero (-214,000
-    [-438,000, +9,000] on the current draws)."""
-    ci = lab.effect(
-        lab.arm("blame_rate_1", blame_rate=1.0, replications=40),
-        lab.arm("blame_rate_0", blame_rate=0.0, replications=40),
-        "total_revenue",
+    nothing else changed: conflict acts through the work (the blamed side's leads taken less and
+    later, feedback withheld, messages drifting apart, grudges that breed more blame) as well as on
+    trust and morale, and revenue falls by more than 1 % of the blame-free company's, with the whole
+    interval (before conflict reached the work it was about half a percent, N = 40 to resolve)."""
+    treated, control = lab.arm("blame_rate_1", blame_rate=1.0), lab.arm("blame_rate_0", blame_rate=0.0)
+    ci = record(
+        "total_revenue, blame_rate 1.0 - 0, siloed, 156 weeks", lab.effect(treated, control, "total_revenue")
     )
-    record("total_revenue, blame_rate 1.0 - 0, siloed, 156 weeks, N = 40", ci)
-    assert ci.high < 0, ci
+    revenue = lab.mean(control, "total_revenue").mean
+    assert ci.high < -0.01 * revenue, (ci, revenue)
 
 
 def _shared_bonus(lab):

@@ -54,8 +54,9 @@ def test_one_off_training_fades_to_at_most_5_percent_by_week_26(lab, record):
 @pytest.mark.xfail(
     strict=True,
     raises=AssertionError,
-    reason="held-out band 0.45-0.65 of rep-quarters at quota; measured 0.338 (docs/calibration.md: seeds "
-    "0-19, 260 weeks) and 0.305, 95% CI [0.290, 0.320] here: below the band; not tuned, see docs/ODD.md, "
+    reason="held-out band 0.45-0.65 of rep-quarters at quota; with quotas set top-down from the plan, "
+    "measured 0.349 (benchmarks/calibrate.py --check: seeds 0-19, 260 weeks) and 0.414, 95% CI "
+    "[0.393, 0.435] over 156 weeks (sim.run seeds 0-9): below the band; not tuned, see docs/ODD.md, "
     "Known divergences",
 )
 def test_share_of_reps_at_quota_lies_in_the_published_band(lab, record):
@@ -64,15 +65,11 @@ def test_share_of_reps_at_quota_lies_in_the_published_band(lab, record):
     assert ci.low >= 0.45 and ci.high <= 0.65, ci
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="held-out band 24-72 h mean first contact of accepted marketing leads in siloed; measured "
-    "77.3 h (docs/calibration.md: seeds 0-19, 260 weeks) and 77.7 h, 95% CI [77.0, 78.5] here: above the "
-    "band; not tuned, see docs/ODD.md, Known divergences",
-)
 def test_first_contact_delay_of_accepted_leads_in_siloed_lies_in_tens_of_hours(lab, record):
-    """Band: a mean first contact of ≈ 24-72 h (Oldroyd, McElheran & Elkington 2011: 42 h)."""
+    """Band: a mean first contact of ≈ 24-72 h (Oldroyd, McElheran & Elkington 2011: 42 h). The 42 h
+    is their mean over ordinary firms, so it applies at an ordinary desk (full, medium friction) and
+    this firm's load and friction scale it from there (ODD 7.7); before December 2026 it was applied
+    as the delay at normal load and then scaled again, and this row failed at 77 h."""
     ci = _siloed_mean(lab, record, "lead_response_hours")
     assert ci.low >= 24.0 and ci.high <= 72.0, ci
 
