@@ -275,11 +275,15 @@ def _merged(a, b):
 @kernel
 def _talkers(cust, satisfaction):
     """Each customer recommends us with a probability rising smoothly through `ADVOCATE` and warns
-    others with one falling through `DETRACTOR` (logistic, of width `TALK_SPREAD`)."""
+    others with one falling through `DETRACTOR` (logistic, of width `TALK_SPREAD`). Both curves have
+    the same width, so one exponential per customer gives both: with e = exp((ADVOCATE - s) / width),
+    the detractor share 1 / (1 + exp((s - DETRACTOR) / width)) is e / (e + apart)."""
+    apart = math.exp((ADVOCATE - DETRACTOR) / TALK_SPREAD)
     advocates = detractors = 0.0
     for c in cust:
-        advocates += 1.0 / (1.0 + math.exp((ADVOCATE - satisfaction[c]) / TALK_SPREAD))
-        detractors += 1.0 / (1.0 + math.exp((satisfaction[c] - DETRACTOR) / TALK_SPREAD))
+        e = math.exp((ADVOCATE - satisfaction[c]) / TALK_SPREAD)
+        advocates += 1.0 / (1.0 + e)
+        detractors += e / (e + apart)
     return advocates, detractors
 
 
