@@ -231,26 +231,38 @@ class _CascadeFilter(logging.Filter):
         return not any(f.f_code.co_name == "_cascade_future" for f, _ in traceback.walk_tb(exc.__traceback__))
 
 
-_CASCADE = _CascadeFilter()
+class _ClosedCommFilter(logging.Filter):
+    """Drops distributed's report that a batched stream to the scheduler closed.
+
+    A client that writes to its scheduler at the moment the scheduler dies logs the closed stream as
+    an INFO record with a traceback; the sweep says in one line that its scheduler is gone.
+    """
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not record.getMessage().startswith("Batched Comm Closed")
+
+
+_FILTERS = {"tornado.application": _CascadeFilter(), "distributed.batched": _ClosedCommFilter()}
 _cascade_users = 0
 _cascade_lock = threading.Lock()
 
 
 @contextmanager
 def quiet_cascade() -> Iterator[None]:
-    """While any sweep runs on Dask, filter `_CascadeFilter`'s noise from the "tornado.application" log."""
+    """While any sweep runs on Dask, drop the noise of a lost scheduler that the sweep reports itself."""
     global _cascade_users
-    log = logging.getLogger("tornado.application")
     with _cascade_lock:
         _cascade_users += 1
-        log.addFilter(_CASCADE)
+        for name, noise in _FILTERS.items():
+            logging.getLogger(name).addFilter(noise)
     try:
         yield
     finally:
         with _cascade_lock:
             _cascade_users -= 1
             if _cascade_users == 0:
-                log.removeFilter(_CASCADE)
+                for name, noise in _FILTERS.items():
+                    logging.getLogger(name).removeFilter(noise)
 
 
 def gone(executor: Executor) -> str | None:
