@@ -184,11 +184,14 @@ class Session:
         `truce run FILE --seed S --weeks W` reproduces the run (the header comment says S and W).
         """
         kinds = {p.name: p.kind for p in sim.params()}
+        default = {p.name: p.default for p in sim.params()}
         table = {
             "name": f"{run.design.removesuffix('.toml')}_workshop",
             "description": description,
             "levers": {k: v for k, v in run.start.items() if kinds[k] == "lever"},
             "uncertainties": {k: v for k, v in run.start.items() if kinds[k] == "uncertainty"},
+            # behavioural constants only where the run's design changed one: the rest are the model's
+            "constants": {k: v for k, v in run.start.items() if kinds[k] == "constant" and v != default[k]},
             "interventions": [iv.to_dict() for iv in run.markers()],
         }
         header = (

@@ -52,12 +52,13 @@ def _cell(text: str) -> str:
 
 
 def params_table() -> str:
-    """Every parameter of the registry, in its order (levers first)."""
-    specs = sim.params()
+    """Every lever and uncertainty of the registry, in its order (levers first)."""
+    specs = [p for p in sim.params() if p.kind != "constant"]
     levers = sum(p.kind == "lever" for p in specs)
     lines = [
         f"{len(specs)} parameters: {levers} levers (what management chooses), "
-        f"{len(specs) - levers} uncertainties (what the market and the workforce do).",
+        f"{len(specs) - levers} uncertainties (what the market and the workforce do). The behavioural "
+        "constants are listed by mechanism in 7.24.",
         "",
         "| name | kind | default | range | unit | source | description |",
         "|---|---|---|---|---|---|---|",
@@ -68,6 +69,32 @@ def params_table() -> str:
             f"| `{p.name}` | {p.kind} | {fmt(p.default)} | [{fmt(lo)}, {fmt(hi)}] | {_cell(p.unit)} "
             f"| {p.source} | {_cell(p.description)} |"
         )
+    return "\n".join(lines)
+
+
+def constants_table() -> str:
+    """Every behavioural constant of the registry, grouped by the mechanism file that declares it."""
+    specs = [p for p in sim.params() if p.kind == "constant"]
+    assumed = sum(p.source == "assumed" for p in specs)
+    lines = [
+        f"{len(specs)} behavioural constants, {assumed} of them assumed (no published figure: a judgement, "
+        "screened by the sensitivity analysis over the range given).",
+    ]
+    for group in dict.fromkeys(p.group for p in specs):
+        lines += [
+            "",
+            f"`sim/constants/{group}.toml`",
+            "",
+            "| name | default | range | unit | source | description |",
+            "|---|---|---|---|---|---|",
+        ]
+        for p in specs:
+            if p.group == group:
+                lo, hi = p.range
+                lines.append(
+                    f"| `{p.name}` | {fmt(p.default)} | [{fmt(lo)}, {fmt(hi)}] | {_cell(p.unit)} "
+                    f"| {p.source} | {_cell(p.description)} |"
+                )
     return "\n".join(lines)
 
 
@@ -119,7 +146,12 @@ def outcomes_table() -> str:
     return "\n".join(lines)
 
 
-BLOCKS = {"params": params_table, "designs": designs_table, "outcomes": outcomes_table}
+BLOCKS = {
+    "params": params_table,
+    "constants": constants_table,
+    "designs": designs_table,
+    "outcomes": outcomes_table,
+}
 
 
 def replace_block(text: str, name: str, body: str) -> str:

@@ -17,9 +17,9 @@ from experiments.spec import Axis, Sampling
 from sim import InputError, files
 
 _TOP = {"name", "description", "designs", "variants", "baseline", "replications", "seed", "weeks", "keep"}
-_TOP |= {"set", "sampling", "axes", "points", "interventions"}
+_TOP |= {"set", "sampling", "axes", "vary_constants", "points", "interventions"}
 _SAMPLING = {"method", "samples", "seed", "calc_second_order", "num_levels"}
-_VARIANT = {"base", "description", "levers", "uncertainties", "interventions"}
+_VARIANT = {"base", "description", "levers", "uncertainties", "constants", "interventions"}
 
 
 def parse(path: Path) -> dict[str, Any]:
@@ -43,6 +43,14 @@ def parse(path: Path) -> dict[str, Any]:
         _axis(name, table(body, where, f"axes.{name}"), where)
         for name, body in table(raw.get("axes", {}), where, "axes").items()
     ]
+    vary = raw.get("vary_constants", False)
+    if not isinstance(vary, bool):
+        raise check.bad(where, "vary_constants", vary, "true or false")
+    if vary:  # every behavioural constant not named in [axes], over its registry range
+        named = {axis.name for axis in axes}
+        axes += [
+            Axis(p.name, bounds=p.range) for p in sim.params() if p.kind == "constant" and p.name not in named
+        ]
     points = raw.get("points", [])
     if not isinstance(points, list) or not all(isinstance(p, dict) for p in points):
         raise check.bad(where, "points", points, "an array of tables ([[points]])")
@@ -82,7 +90,7 @@ def _variant(name: str, body: dict[str, Any], folder: Path, where: str) -> sim.D
         raise InputError(f"{where}: {key} needs a 'base' design (a preset or a design file)")
     base = check.design(_locate(str(body["base"]), folder), where, f"{key}.base")
     values = dict(base.values)
-    for group, kind in (("levers", "lever"), ("uncertainties", "uncertainty")):
+    for group, kind in (("levers", "lever"), ("uncertainties", "uncertainty"), ("constants", "constant")):
         for pname, value in table(body.get(group, {}), where, f"{key}.{group}").items():
             spec = check.param(pname, where, f"{key}.{group}")
             if spec.kind != kind:

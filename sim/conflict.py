@@ -68,5 +68,5 @@ def _blame(staff, draws, picks, base, p, team, company_quota, help_, week, marke
                 received[other[np.int64(picks[w] * other.size)]] += 1
     for r in range(staff.size):
         if given[r] or received[r]:
-            people.blamed(staff[r], given[r], received[r])
+            people.blamed(staff[r], given[r], received[r], p)
     return given.sum()

@@ -1,4 +1,5 @@
-"""Designs as data: a TOML file of lever values (and optionally uncertainties and interventions).
+"""Designs as data: a TOML file of lever values (and optionally uncertainties, behavioural constants
+and interventions).
 
 The four presets in `sim/scenarios/` are such files; the model has no code path per design, it only
 reads the resolved parameter values.
@@ -18,8 +19,9 @@ from sim.files import read_toml
 from sim.interventions import Intervention
 from sim.params import spec
 
-_TABLES = {"levers": "lever", "uncertainties": "uncertainty"}
-_TOP_KEYS = {"name", "description", "levers", "uncertainties", "interventions"}
+_TABLES = {"levers": "lever", "uncertainties": "uncertainty", "constants": "constant"}
+_TOP_KEYS = {"name", "description", *_TABLES, "interventions"}
+_WHAT = {"lever": "a lever", "uncertainty": "an uncertainty", "constant": "a behavioural constant"}
 
 
 @dataclass(frozen=True)
@@ -56,10 +58,10 @@ def _parse(raw: dict[str, Any], where: str, default_name: str) -> Design:
         for name, value in entries.items():
             p = spec(name, f"{where} [{table}]")
             if p.kind != kind:
-                what, home = (
-                    ("a lever", "levers") if p.kind == "lever" else ("an uncertainty", "uncertainties")
+                home = next(t for t, k in _TABLES.items() if k == p.kind)
+                raise InputError(
+                    f"{where}: '{name}' is {_WHAT[p.kind]}, so it belongs in [{home}], not [{table}]"
                 )
-                raise InputError(f"{where}: '{name}' is {what}, so it belongs in [{home}], not [{table}]")
             values[name] = p.check(value, f"{where} [{table}]")
     items = raw.get("interventions", [])
     if not isinstance(items, list) or not all(isinstance(item, dict) for item in items):

@@ -1,7 +1,12 @@
-"""The parameter registry: every lever and uncertainty, its type, default, range and unit, once.
+"""The parameter registry: every lever, uncertainty and behavioural constant, its type, default, range
+and unit, once.
 
 Everything that shows or checks a parameter (design files, `TruceModel` keywords, CLI help, dashboard
-sliders) reads this registry, so a default or a range is never restated anywhere else.
+sliders, sensitivity analysis) reads this registry, so a default or a range is never restated anywhere
+else. Levers and uncertainties are declared in `parameters.toml` and described in every language of
+the message catalogue; behavioural constants (the coefficients that shape a mechanism) are declared in
+`constants/<mechanism>.toml`, one file per submodel, and described there in English: they are the
+model's assumptions, read by researchers and sensitivity analysis, never shown as dashboard levers.
 """
 
 from __future__ import annotations
@@ -18,7 +23,7 @@ import numpy as np
 
 from sim.errors import InputError
 
-Kind = Literal["lever", "uncertainty"]
+Kind = Literal["lever", "uncertainty", "constant"]
 _TYPES = {"float": float, "int": int, "bool": bool}
 _PACKED = {"float": np.float64, "int": np.int64, "bool": np.bool_}
 
@@ -36,11 +41,15 @@ class ParamSpec:
     description_key: str
     main: bool
     source: str
+    #: A constant's mechanism (the stem of its file in `constants/`); empty for levers and uncertainties.
+    group: str = ""
+    #: A constant's English description, declared with it (constants are not in the message catalogue).
+    text: str = ""
 
     @property
     def description(self) -> str:
         """English description, from the message catalogue keyed by `description_key`."""
-        return messages("en").get(self.description_key, self.name)
+        return messages("en").get(self.description_key, self.text or self.name)
 
     def check(self, value: Any, where: str = "") -> Any:
         """Return `value` converted to this parameter's type, or raise `InputError` naming it.
@@ -88,26 +97,42 @@ def _flatten(table: dict[str, Any], prefix: str = "") -> dict[str, str]:
 
 @cache
 def _registry() -> dict[str, ParamSpec]:
-    raw = tomllib.loads(resources.files("sim").joinpath("parameters.toml").read_text("utf-8"))
-    specs = {}
-    for name, entry in raw.items():
-        cast = _TYPES[entry["type"]]
-        specs[name] = ParamSpec(
-            name=name,
-            kind=entry["kind"],
-            type=entry["type"],
-            default=cast(entry["default"]),
-            range=(cast(entry["range"][0]), cast(entry["range"][1])),
-            unit=entry["unit"],
-            description_key=f"param.{name}",
-            main=bool(entry["main"]),
-            source=entry["source"],
-        )
+    root = resources.files("sim")
+    specs = {name: _spec(name, entry) for name, entry in _load(root.joinpath("parameters.toml")).items()}
+    for path in sorted(root.joinpath("constants").iterdir(), key=lambda entry: entry.name):
+        if not path.name.endswith(".toml"):
+            continue
+        group = path.name[: -len(".toml")]
+        for name, entry in _load(path).items():
+            if name in specs:
+                raise ValueError(f"sim/constants/{path.name}: '{name}' is declared twice in the registry")
+            specs[name] = _spec(name, {"kind": "constant", "main": False, **entry}, group)
     return specs
 
 
+def _load(path: Any) -> dict[str, Any]:
+    return tomllib.loads(path.read_text(encoding="utf-8"))
+
+
+def _spec(name: str, entry: dict[str, Any], group: str = "") -> ParamSpec:
+    cast = _TYPES[entry["type"]]
+    return ParamSpec(
+        name=name,
+        kind=entry["kind"],
+        type=entry["type"],
+        default=cast(entry["default"]),
+        range=(cast(entry["range"][0]), cast(entry["range"][1])),
+        unit=entry["unit"],
+        description_key=f"param.{name}",
+        main=bool(entry["main"]),
+        source=entry["source"],
+        group=group,
+        text=entry.get("description", ""),
+    )
+
+
 def params() -> list[ParamSpec]:
-    """Every parameter of the model, levers first, in the registry's order."""
+    """Every parameter of the model in the registry's order: levers, uncertainties, then constants."""
     return list(_registry().values())
 
 

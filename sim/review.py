@@ -33,12 +33,13 @@ def exchange_feedback(
         reported = float(tally[Count.feedback_reports]) / float(resolved)
         org.feedback_rate += 0.1 * (reported - org.feedback_rate)
     _trust_week(
-        staff.table, staff.row_of, leaked_from, accepted_from, received, org.liaison_strength, p.integration
+        staff.table, p.packed, staff.row_of, leaked_from, accepted_from, received, org.liaison_strength
     )
 
 
 @kernel
-def _trust_week(staff, row_of, leaked_from, accepted_from, received, liaison, integration):
+def _trust_week(staff, p, row_of, leaked_from, accepted_from, received, liaison):
+    p = p[0]
     leaked, accepted = np.zeros(staff.size, np.int64), np.zeros(staff.size, np.int64)
     for ids, count in ((leaked_from, leaked), (accepted_from, accepted)):
         for uid in ids:
@@ -52,7 +53,7 @@ def _trust_week(staff, row_of, leaked_from, accepted_from, received, liaison, in
             experience = person.perceived
         else:
             experience = 1 - min(1.0, 2 * person.gap_share)
-        people.update_trust(person, experience, liaison, integration)
+        people.update_trust(person, experience, liaison, p.integration, p)
 
 
 def review(model: TruceModel, tally: np.ndarray) -> None:
@@ -117,6 +118,6 @@ def _people_review(staff, p, company_quota, week, team, retention_score, support
         else:
             pay = 0.65  # service pay is fixed: no variable part to satisfy or disappoint
             overload = service.overload(person, p.service_capacity, help_)
-        people.update_morale(person, pay, overload, support, p.morale_adjust_weeks)
-        people.decay_training(person, p.training_decay, coaching)
+        people.update_morale(person, pay, overload, support, p)
+        people.decay_training(person, coaching, p)
     return quotas, booked

@@ -64,7 +64,14 @@ def test_example_specs_define_the_sweeps_the_issue_asks_for():
     assert fixes.baseline == "siloed"
 
     morris = Experiment.from_toml(f"{SPECS}/morris.toml")
-    assert {a.name for a in morris.axes} == {p.name for p in sim.params()}  # every lever and uncertainty
+    # every lever, uncertainty and behavioural constant; constants over their registry range
+    assert {a.name for a in morris.axes} == {p.name for p in sim.params()}
+    assert all(
+        a.bounds == p.range
+        for a in morris.axes
+        for p in sim.params()
+        if p.name == a.name and p.kind == "constant"
+    )
     samples = draw(morris)
     assert samples.raw.shape == (20 * (len(morris.axes) + 1), len(morris.axes))  # r = 20 trajectories
     for axis in morris.axes:  # integer headcounts and accounts stay in a plausible band, as integers

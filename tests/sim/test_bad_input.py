@@ -155,7 +155,12 @@ def test_unknown_top_level_key_is_refused_listing_the_allowed_keys(tmp_path):
 
 @pytest.mark.parametrize(
     ("table", "key", "value", "belongs"),
-    [("uncertainties", "lead_sla_hours", "24.0", "levers"), ("levers", "accounts", "5000", "uncertainties")],
+    [
+        ("uncertainties", "lead_sla_hours", "24.0", "levers"),
+        ("levers", "accounts", "5000", "uncertainties"),
+        ("levers", "blame_trust_hit", "0.08", "constants"),
+        ("constants", "liaison", "true", "levers"),
+    ],
 )
 def test_parameter_in_the_wrong_table_is_refused(tmp_path, table, key, value, belongs):
     path = _design_file(tmp_path, f"[{table}]\n{key} = {value}\n")
