@@ -30,7 +30,7 @@ class FeedbackChannel:
     def deliver(self, model: TruceModel) -> tuple[np.ndarray, int]:
         """Hand this week's arriving reports to their marketers, who learn from them; returns reports
         received per staff row, and all that arrived. A marketer who has left takes the lesson along."""
-        staff = model.staff
+        staff, p = model.staff, model.p
         batches = self.pending.pop(model.week, [])
         if not batches:
             return np.zeros(len(staff), dtype=np.int64), 0
@@ -41,5 +41,7 @@ class FeedbackChannel:
         rows = staff.row_of[ids]
         here = rows >= 0
         rows, accounts, outcomes = rows[here], accounts[here], outcomes[here]
-        marketing.learn(staff.scoring, rows, model.market.profile, accounts, outcomes)
+        marketing.learn(
+            staff.scoring, rows, model.market.profile, accounts, outcomes, p.learning_rate, p.fit_sharpness
+        )
         return np.bincount(rows, minlength=len(staff)), arrived

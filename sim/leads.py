@@ -203,8 +203,9 @@ def _handoff(
         )
         h = -np.log1p(-respond[0, lead]) * mean
         if sla > 0 and respond[1, lead] < compliance[w]:
-            h = min(h, min(0.2, sla) + (sla - min(0.2, sla)) * respond[2, lead])
-        hours[i] = max(h, 0.1)
+            fastest = min(q.fastest_contact_hours, sla)
+            h = min(h, fastest + (sla - fastest) * respond[2, lead])
+        hours[i] = max(h, q.contact_floor_hours)
     qualified = _qualified(
         hours + waited * HOURS_PER_WEEK,
         look[2][take],
@@ -214,6 +215,7 @@ def _handoff(
         q.response_decay_strength,
         q.lead_shelf_life_weeks,
         np.log(q.qualification_odds),
+        q.fit_sharpness,
     )
     sent = _settle(
         accounts,
@@ -280,7 +282,7 @@ def _settle(
         if marketer[i] >= 0:
             sales.learn_from_lead(staff[row], qualified[i])
         if qualified[i]:
-            stale = (-0.5 / p.lead_shelf_life_weeks) * waited[i]
+            stale = (-p.stale_log_odds / p.lead_shelf_life_weeks) * waited[i]
             source_ = Source.MARKETING if marketer[i] >= 0 else Source.BOUGHT
             open_deal(
                 accounts[i],
@@ -294,6 +296,7 @@ def _settle(
                 profile,
                 taste,
                 staff,
+                p,
             )
         else:
             sent[i] = marketer[i] >= 0 and sales.writes_up(staff[row], report_u[i], p)
@@ -361,7 +364,7 @@ def _take(
 
 
 @kernel
-def _qualified(hours, u, profile, taste, accounts, strength, shelf_life_weeks, log_odds):
+def _qualified(hours, u, profile, taste, accounts, strength, shelf_life_weeks, log_odds, sharpness):
     """Whether each contacted lead qualifies: the account's fit, discounted by the response time."""
     delay = response_log_odds(hours, strength, shelf_life_weeks)
-    return u < sigmoid(fit_log_odds(profile, taste, accounts) + (delay + log_odds))
+    return u < sigmoid(fit_log_odds(profile, taste, accounts, sharpness) + (delay + log_odds))

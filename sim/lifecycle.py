@@ -22,7 +22,6 @@ import numpy as np
 from sim.compiled import kernel
 from sim.rng import keyed_unit
 
-FORGET_WEEKLY = 0.01  # un-nurtured awareness fades
 NEVER = np.iinfo(np.int32).max  # the forget week of an account with no clock to forget
 
 
@@ -52,7 +51,7 @@ def enter(life, a, new, week):
     per state) stays true without counting. Entering a state with a clock draws it at once, from
     the account's keyed uniform for (which state, how many times it has entered it): the awareness
     hazard at which an unaware account notices us, the week an aware one forgets us."""
-    state, since, census, episodes, wake, forget_at, hazard, key = life
+    state, since, census, episodes, wake, forget_at, hazard, key, forget = life
     census[state[a]] -= 1
     census[new] += 1
     state[a] = new
@@ -63,7 +62,7 @@ def enter(life, a, new, week):
         if new == State.UNAWARE:
             wake[a] = hazard[0] - np.log(u)
         else:
-            forget_at[a] = week + np.int64(np.ceil(np.log(u) / np.log1p(-FORGET_WEEKLY)))
+            forget_at[a] = week + np.int64(np.ceil(np.log(u) / np.log1p(-forget[0])))
 
 
 @kernel

@@ -22,14 +22,7 @@ from sim.params import Params
 from sim.rng import Keyed, keyed_uniform
 from sim.staff import FEATURES
 
-FIT_SHARPNESS = 2.0  # how strongly fit follows the profile's alignment with the market's taste
-SAT_REFERENCE = 0.7  # satisfaction at which the churn hazard equals its base rate
-# Satisfaction at which half of the customers recommend us / warn others (NPS's promoters and
-# detractors, Reichheld 2003), and how gradually the share changes around it: customers with the same
-# satisfaction differ in how readily they talk, so the share of talkers is smooth in satisfaction.
-ADVOCATE, DETRACTOR, TALK_SPREAD = 0.75, 0.45, 0.05
 ONBOARDING_WEEKS, ONBOARDING_LOAD = 8, 4.0  # a new customer loads service 4x for two months
-REFERRED_HAZARD = 0.82  # referred customers churn less (Schmitt, Skiera & Van den Bulte 2011)
 _DELAY_RATIO = np.array([1.0, 1.5, 2.0, 3.0, 6.0])
 _DELAY_EFFECT = np.array([1.0, 0.75, 0.5, 0.3, 0.15])
 
@@ -54,15 +47,17 @@ def sigmoid(x: np.ndarray) -> np.ndarray:
 
 
 @kernel
-def fit_log_odds(profile: np.ndarray, taste: np.ndarray, accounts: np.ndarray) -> np.ndarray:
+def fit_log_odds(
+    profile: np.ndarray, taste: np.ndarray, accounts: np.ndarray, sharpness: float
+) -> np.ndarray:
     """The log-odds of accounts' true (hidden) propensity to buy: how well each profile aligns with
-    the market's taste. No agent ever reads it directly."""
+    the market's taste, times `sharpness` (`fit_sharpness`). No agent ever reads it directly."""
     out = np.empty(accounts.size)
     for i, a in enumerate(accounts):
         s = 0.0
         for f in range(taste.size):
             s += profile[a, f] * taste[f]
-        out[i] = FIT_SHARPNESS * s
+        out[i] = sharpness * s
     return out
 
 
@@ -78,11 +73,14 @@ class Market:
     def __init__(self, p: Params, rng: np.random.Generator, keyed: dict[str, Keyed]) -> None:
         n = p.accounts
         self.n = n
+        self.p = p  # the week's parameters (`begin_week`)
+        self.forget = np.array([p.forget_weekly])  # read by compiled state changes (`life`)
         self.keyed = keyed
         self.taste = _unit(rng.normal(size=FEATURES))
         self.initial_taste = self.taste.copy()  # what the trade's textbooks teach new hires
         self.profile = rng.standard_normal((n, FEATURES), dtype=np.float32)
-        self.value = (p.deal_value_mean * rng.lognormal(-0.18, 0.6, n)).astype(np.float32)
+        spread = p.deal_value_spread  # lognormal around the mean: mu = -sigma^2 / 2
+        self.value = (p.deal_value_mean * rng.lognormal(-(spread**2) / 2, spread, n)).astype(np.float32)
         self.state = np.zeros(n, dtype=np.int8)
         self.census = np.zeros(len(State), dtype=np.int64)  # accounts per state, kept by `enter`
         self.census[State.UNAWARE] = n
@@ -93,7 +91,7 @@ class Market:
         self.server = np.full(n, -1, dtype=np.int32)  # service agent (id) of a customer
         self.deals = np.zeros(n, dtype=DEAL)  # an opportunity's terms (see `DEAL`)
         self.deals["owner"] = self.deals["marketer"] = self.deals["source"] = -1
-        self.brand = 0.5
+        self.brand = p.initial_brand
         # Each account's luck in its current state (see the module docstring).
         self.hazard = np.zeros(1)  # cumulative awareness hazard, the same for every unaware account
         self.wake = np.full(n, np.inf)  # awareness hazard at which an unaware account notices us
@@ -111,6 +109,7 @@ class Market:
             self.forget_at,
             self.hazard,
             np.uint64(keyed["clock"].key),
+            self.forget,
         )
         self._churned: deque[tuple[int, np.ndarray]] = deque()  # (week, accounts), oldest first
         self.churned = 0  # accounts in the churned state (all of them are in `_churned`)
@@ -127,10 +126,11 @@ class Market:
         # exponential draws divided by fit (Efraimidis & Spirakis 2006).
         customers = np.argpartition(rng.exponential(size=n) / fit, k - 1)[:k] if k else np.empty(0, np.int64)
         self.move(customers, State.CUSTOMER, 0)
-        self.since[customers] = -rng.integers(0, 260, size=k)
-        self.satisfaction[customers] = np.clip(rng.normal(0.72, 0.1, k), 0, 1)
+        self.since[customers] = -rng.integers(0, p.initial_tenure_weeks, size=k)
+        satisfaction = rng.normal(p.initial_satisfaction, p.initial_satisfaction_spread, k)
+        self.satisfaction[customers] = np.clip(satisfaction, 0, 1)
         rest = self.indices(State.UNAWARE)
-        self.move(rest[rng.random(rest.size) < 0.3], State.AWARE, 0)
+        self.move(rest[rng.random(rest.size) < p.initial_aware_share], State.AWARE, 0)
 
     @property
     def owner(self) -> np.ndarray:
@@ -193,6 +193,8 @@ class Market:
             week,
             p.churn_annual / 52,
             p.churn_sensitivity,
+            p.churn_reference_satisfaction,
+            p.referred_churn_factor,
         )
         self.move(lost, State.CHURNED, week)
         return lost
@@ -204,7 +206,7 @@ class Market:
 
     def fit_log_odds(self, idx: np.ndarray) -> np.ndarray:
         """The log-odds of `fit`."""
-        return fit_log_odds(self.profile, self.taste, idx)
+        return fit_log_odds(self.profile, self.taste, idx, self.p.fit_sharpness)
 
     def count(self, first: State, last: State | None = None) -> int:
         """Accounts in `first` (to `last`, if given)."""
@@ -239,14 +241,22 @@ class Market:
     def word_of_mouth(self, cust: np.ndarray) -> tuple[float, float]:
         """Advocates and detractors (expected numbers): customers by how likely their satisfaction
         makes them to recommend us or warn others, and the recently churned."""
-        advocates, detractors = _talkers(cust, self.satisfaction)
+        p = self.p
+        advocates, detractors = _talkers(
+            cust, self.satisfaction, p.advocate_satisfaction, p.detractor_satisfaction, p.talk_spread
+        )
         return advocates, detractors + self.churned
 
     # ------------------------------------------------------------------ weekly processes
-    def drift(self, complexity: float, rng: np.random.Generator) -> None:
-        """Turbulence: the market's taste wanders, faster the more complex the market."""
-        if complexity > 0:
-            self.taste = _unit(self.taste + rng.normal(0, 0.05 * complexity, FEATURES))
+    def begin_week(self, p: Params, rng: np.random.Generator) -> None:
+        """The week's parameters (an intervention may have set new ones), then turbulence: the
+        market's taste wanders, faster the more complex the market."""
+        self.p = p
+        self.forget[0] = p.forget_weekly
+        if p.market_complexity > 0:
+            self.taste = _unit(
+                self.taste + rng.normal(0, p.taste_drift_weekly * p.market_complexity, FEATURES)
+            )
 
     def update_brand(self, target: float, decay: float) -> None:
         """Brand is a stock: it moves toward what current brand effort sustains, at the decay rate."""
@@ -273,15 +283,15 @@ def _merged(a, b):
 
 
 @kernel
-def _talkers(cust, satisfaction):
-    """Each customer recommends us with a probability rising smoothly through `ADVOCATE` and warns
-    others with one falling through `DETRACTOR` (logistic, of width `TALK_SPREAD`). Both curves have
-    the same width, so one exponential per customer gives both: with e = exp((ADVOCATE - s) / width),
-    the detractor share 1 / (1 + exp((s - DETRACTOR) / width)) is e / (e + apart)."""
-    apart = math.exp((ADVOCATE - DETRACTOR) / TALK_SPREAD)
+def _talkers(cust, satisfaction, advocate, detractor, width):
+    """Each customer recommends us with a probability rising smoothly through `advocate` and warns
+    others with one falling through `detractor` (logistic, of `width`). Both curves have the same
+    width, so one exponential per customer gives both: with e = exp((advocate - s) / width), the
+    detractor share 1 / (1 + exp((s - detractor) / width)) is e / (e + apart)."""
+    apart = math.exp((advocate - detractor) / width)
     advocates = detractors = 0.0
     for c in cust:
-        e = math.exp((ADVOCATE - satisfaction[c]) / TALK_SPREAD)
+        e = math.exp((advocate - satisfaction[c]) / width)
         advocates += 1.0 / (1.0 + e)
         detractors += e / (e + apart)
     return advocates, detractors
@@ -306,20 +316,22 @@ def _sample(state, first, last, tries, chosen, got, seen):
 
 
 @kernel
-def _leave(cust, satisfaction, referred, server, gap, key, week, base, sensitivity):
+def _leave(
+    cust, satisfaction, referred, server, gap, key, week, base, sensitivity, reference, referred_factor
+):
     """Which customers leave this week: a weekly hazard rising as satisfaction falls, lower for
     referred customers, met by each customer's keyed uniform for (week, account). Leavers lose their
     server, promise gap and referral; returns them and the customers who stay (both ascending)."""
     u = keyed_uniform(key, np.array([week]), cust)
     leave = np.zeros(cust.size, dtype=np.bool_)
     # No customer's hazard exceeds that at satisfaction 0 (sensitivity >= 0): a draw above it stays.
-    highest = base * np.exp(sensitivity * SAT_REFERENCE) * (1 + 1e-9)
+    highest = base * np.exp(sensitivity * reference) * (1 + 1e-9)
     for i, c in enumerate(cust):
         if u[i] >= highest:
             continue
-        hazard = base * np.exp(sensitivity * (SAT_REFERENCE - satisfaction[c]))
+        hazard = base * np.exp(sensitivity * (reference - satisfaction[c]))
         if referred[c]:
-            hazard *= REFERRED_HAZARD
+            hazard *= referred_factor
         if u[i] < hazard:
             leave[i] = True
             server[c], gap[c], referred[c] = -1, 0.0, False

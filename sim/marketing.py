@@ -15,7 +15,6 @@ import numpy as np
 from sim.compiled import kernel
 from sim.leads import LEAD
 from sim.lifecycle import State, enter
-from sim.market import FIT_SHARPNESS
 from sim.people import WORK_HOURS
 from sim.rng import poisson_counts
 from sim.staff import CODE, Role
@@ -27,21 +26,19 @@ if TYPE_CHECKING:
     from sim.organisation import Organisation
     from sim.params import Params
 
-LEARNING_RATE = 0.05  # step of the online logistic update per reported lead outcome
-SCORING_NOISE = 0.6  # a marketer's scores are noisy even with a perfect model
-REFERENCE_BUDGET_PER_MARKETER = 1200.0  # EUR/week at which leads_per_marketer_week is calibrated
-
 
 def brand_share(p: Params, org: Organisation) -> float:
     """Share of demand-side effort put into brand: more with a longer horizon, less under pressure."""
     pressure = org.team_attainment < 1.0
-    share = 0.45 * math.sqrt(p.marketing_horizon_weeks / 52) * (0.8 if pressure else 1.0)
-    return min(0.8, max(0.05, share))
+    pressed = p.brand_share_under_pressure if pressure else 1.0
+    share = p.brand_share_at_year_horizon * math.sqrt(p.marketing_horizon_weeks / 52) * pressed
+    return min(p.brand_share_cap, max(p.brand_share_floor, share))
 
 
 def budget_factor(p: Params, marketers: int) -> float:
     """Budget per marketer against the calibration reference, with diminishing returns."""
-    return min(3.0, math.sqrt(p.marketing_budget_week / max(1, marketers) / REFERENCE_BUDGET_PER_MARKETER))
+    per_marketer = p.marketing_budget_week / max(1, marketers)
+    return min(p.budget_factor_cap, math.sqrt(per_marketer / p.reference_budget_per_marketer))
 
 
 def run_campaigns(model: TruceModel, rows: np.ndarray) -> int:
@@ -56,16 +53,17 @@ def run_campaigns(model: TruceModel, rows: np.ndarray) -> int:
     budget = budget_factor(p, rows.size)
     weight = p.marketing_revenue_weight
     demand = (1 - p.marketing_existing_focus) * (1 - share)
-    per_week = p.leads_per_marketer_week * demand / 0.5 * budget * (1.3 - 0.6 * weight)
+    volume = p.lead_volume_at_volume_kpi - p.lead_volume_per_revenue_weight * weight
+    per_week = p.leads_per_marketer_week * demand / p.reference_demand_share * budget * volume
     rate, output = _rates(staff.table, rows, per_week)
-    target = min(1.0, 1.5 * share * output / p.marketers) * budget
+    target = min(1.0, p.brand_per_effort * share * output / p.marketers) * budget
     market.update_brand(min(1.0, target), p.brand_decay)
     wanted = poisson_counts(rng, rate)
-    pools, total = _pools(wanted, weight, market.census[State.AWARE])
+    pools, total = _pools(wanted, weight * p.selectivity_per_revenue_weight, market.census[State.AWARE])
     if not total:
         return 0
     candidates = market.sample(rng, total, State.AWARE, State.AWARE)
-    noise = rng.normal(0, SCORING_NOISE, total)
+    noise = rng.normal(0, p.scoring_noise, total)
     leads = _best_scored(
         candidates,
         pools,
@@ -83,11 +81,11 @@ def run_campaigns(model: TruceModel, rows: np.ndarray) -> int:
 
 
 @kernel
-def _pools(wanted, revenue_weight, aware):
+def _pools(wanted, selectivity, aware):
     """How many aware accounts each marketer scores to find its `wanted` leads (more under a revenue
-    KPI, which passes only the best), scaled down if the market has fewer aware accounts; and their
-    total (0 if there are none)."""
-    pools = np.ceil(wanted / (1.0 - 0.6 * revenue_weight)).astype(np.int64)
+    KPI, which passes only the best: `selectivity` is the share it rejects), scaled down if the
+    market has fewer aware accounts; and their total (0 if there are none)."""
+    pools = np.ceil(wanted / (1.0 - selectivity)).astype(np.int64)
     total = pools.sum()
     if not total or not aware:
         return pools, 0
@@ -137,15 +135,16 @@ def _best_scored(candidates, pools, wanted, rows, noise, profile, life, week, st
 
 
 @kernel
-def learn(scoring, rows, profile, accounts, outcomes) -> None:
-    """Online logistic regression on reported outcomes, one batch per marketer per week: every
-    report's error is taken against the scoring model as it stood before the batch."""
+def learn(scoring, rows, profile, accounts, outcomes, rate, sharpness) -> None:
+    """Online logistic regression on reported outcomes (step `rate`, the model's `sharpness`), one
+    batch per marketer per week: every report's error is taken against the scoring model as it stood
+    before the batch."""
     step = np.empty((rows.size, scoring.shape[1]))
     for i in range(rows.size):
         a, s = accounts[i], 0.0
         for f in range(scoring.shape[1]):
             s += np.float64(profile[a, f]) * scoring[rows[i], f]
-        error = LEARNING_RATE * (outcomes[i] - 1.0 / (1.0 + np.exp(-(FIT_SHARPNESS * s))))
+        error = rate * (outcomes[i] - 1.0 / (1.0 + np.exp(-(sharpness * s))))
         for f in range(scoring.shape[1]):
             step[i, f] = error * profile[a, f]
     for i in range(rows.size):
@@ -170,16 +169,16 @@ def accuracy(staff, scoring, taste) -> float:
 
 
 @kernel
-def review_week(person, leaked: int, accepted: int, reports: int) -> float:
+def review_week(person, leaked: int, accepted: int, reports: int, p) -> float:
     """What a marketer (`person`, a row of the staff table) believes about sales, from what happened
     to its own leads this week; returns the experience its trust in sales drifts toward."""
     handled = leaked + accepted
     if handled > 0:
-        person.ignored += 0.1 * (leaked / handled - person.ignored)
-    expected = max(1.0, 0.3 * accepted)
+        person.ignored += p.belief_adjust_weekly * (leaked / handled - person.ignored)
+    expected = max(1.0, p.reports_expected_per_lead * accepted)
     signal = person.feedback_signal
-    person.feedback_signal = signal + 0.1 * (min(1.0, reports / expected) - signal)
-    return 0.6 * (1 - person.ignored) + 0.4 * person.feedback_signal
+    person.feedback_signal = signal + p.belief_adjust_weekly * (min(1.0, reports / expected) - signal)
+    return p.experience_per_uptake * (1 - person.ignored) + p.experience_per_feedback * person.feedback_signal
 
 
 @kernel
@@ -189,5 +188,10 @@ def miss(ignored: float, revenue_weight: float, team_attainment: float) -> float
 
 
 @kernel
-def pay_satisfaction(ignored: float, revenue_weight: float, team_attainment: float) -> float:
-    return (1 - revenue_weight) * (1 - 0.5 * ignored) + revenue_weight * min(1.0, team_attainment / 1.2)
+def pay_satisfaction(ignored: float, revenue_weight: float, team_attainment: float, p) -> float:
+    """A marketer's satisfaction with pay: its lead KPI suffers with the share of leads ignored, its
+    revenue KPI with the team's attainment."""
+    leads = 1 - p.pay_loss_per_ignored * ignored
+    return (1 - revenue_weight) * leads + revenue_weight * min(
+        1.0, team_attainment / p.attainment_for_full_pay
+    )

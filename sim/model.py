@@ -172,7 +172,7 @@ class TruceModel(mesa.Model):
         p, market, staff, org = self.p, self.market, self.staff, self.org
         staff.reports[:] = 0
         org.update()
-        market.drift(p.market_complexity, self.streams["awareness"])
+        market.begin_week(p, self.streams["awareness"])
         people.begin_week(staff.table, p.packed, week, org.liaison_strength)
         org.meeting_held = float(np.add.reduce(staff.meeting_hours)) / len(staff) if len(staff) else 0.0
         rows = staff.by_role()

@@ -48,7 +48,7 @@ def _trust_week(staff, p, row_of, leaked_from, accepted_from, received, liaison)
     for r in range(staff.size):
         person = staff[r]
         if person.role == MARKETING:
-            experience = marketing.review_week(person, leaked[r], accepted[r], received[r])
+            experience = marketing.review_week(person, leaked[r], accepted[r], received[r], p)
         elif person.role == SALES:
             experience = person.perceived
         else:
@@ -99,7 +99,7 @@ def _people_review(staff, p, company_quota, week, team, retention_score, support
     for r in range(staff.size):
         person = staff[r]
         if person.role == MARKETING:
-            pay = marketing.pay_satisfaction(person.ignored, p.marketing_revenue_weight, team)
+            pay = marketing.pay_satisfaction(person.ignored, p.marketing_revenue_weight, team, p)
             overload = 0.0
         elif person.role == SALES:
             pace = sales.pace(person.bookings, person.ramp, company_quota, week)

@@ -16,16 +16,13 @@ import numpy as np
 from sim import sales, service
 from sim.compiled import kernel
 from sim.lifecycle import State, enter, market_move
-from sim.market import FIT_SHARPNESS, ONBOARDING_LOAD, Source, fit_log_odds, forrester_effect, sigmoid
+from sim.market import ONBOARDING_LOAD, Source, fit_log_odds, forrester_effect, sigmoid
 from sim.rng import keyed_uniform3, poisson_counts
 from sim.staff import Role
 from sim.tally import Count
 
 if TYPE_CHECKING:
     from sim.model import TruceModel
-
-REFERRAL_VALUE = 1.16  # referred customers are worth >= 16% more (Schmitt, Skiera & Van den Bulte 2011)
-REFERRAL_LOG_ODDS = 0.5  # a referred account trusts the seller more
 
 
 def context(model: TruceModel) -> float:
@@ -35,20 +32,20 @@ def context(model: TruceModel) -> float:
     p, org = model.p, model.org
     return (
         math.log(p.win_odds)
-        + 1.5 * p.market_complexity * (org.consistency - 0.6)
+        + p.consistency_log_odds * p.market_complexity * (org.consistency - p.consistency_reference)
         + p.orientation_value * org.orientation_diversity()
-        - 2.0 * org.detractor_share
+        - p.detractor_log_odds * org.detractor_share
     )
 
 
 @kernel
-def open_deal(a, row, source, marketer, log_odds, week, life, deals, profile, taste, staff):
+def open_deal(a, row, source, marketer, log_odds, week, life, deals, profile, taste, staff, p):
     """Account `a` becomes an opportunity owned by staff `row`; its win chance is fixed now from its
     fit, the seller's productivity and `log_odds` (the organisation's context plus the caller's)."""
     fit = 0.0
     for f in range(taste.size):
         fit += profile[a, f] * taste[f]
-    logit = FIT_SHARPNESS * fit + 0.8 * (staff[row].productivity - 1) + log_odds
+    logit = p.fit_sharpness * fit + p.seller_log_odds * (staff[row].productivity - 1) + log_odds
     enter(life, a, State.OPPORTUNITY, week)
     deal = deals[a]
     deal.p_win = 1.0 / (1.0 + np.exp(-logit))
@@ -59,7 +56,8 @@ def open_deal(a, row, source, marketer, log_odds, week, life, deals, profile, ta
 
 
 @kernel
-def _open_all(accounts, rows, source, log_odds, week, life, deals, profile, taste, staff):
+def _open_all(accounts, rows, source, log_odds, week, life, deals, profile, taste, staff, p):
+    p = p[0]
     for i in range(accounts.size):
         open_deal(
             accounts[i],
@@ -73,6 +71,7 @@ def _open_all(accounts, rows, source, log_odds, week, life, deals, profile, tast
             profile,
             taste,
             staff,
+            p,
         )
 
 
@@ -115,19 +114,21 @@ def prospect(model: TruceModel, reps: np.ndarray, odds: float) -> int:
         market.profile,
         market.taste,
         staff.table,
+        p.packed,
     )
 
 
 @kernel
-def _prospect(accounts, u, rows, log_odds, week, life, deals, profile, taste, staff):
+def _prospect(accounts, u, rows, log_odds, week, life, deals, profile, taste, staff, p):
     """Talking to the prospected `accounts` shows who really fits (`u` below the account's fit): those
     become opportunities of the salespeople in `rows`. Returns how many."""
-    fit = sigmoid(fit_log_odds(profile, taste, accounts))
+    p = p[0]
+    fit = sigmoid(fit_log_odds(profile, taste, accounts, p.fit_sharpness))
     opened = 0
     for i in range(accounts.size):
         if u[i] < fit[i]:
             open_deal(
-                accounts[i], rows[i], Source.SELF, -1, log_odds, week, life, deals, profile, taste, staff
+                accounts[i], rows[i], Source.SELF, -1, log_odds, week, life, deals, profile, taste, staff, p
             )
             opened += 1
     return opened
@@ -152,13 +153,14 @@ def refer(model: TruceModel, reps: np.ndarray, advocates: float, odds: float) ->
         accounts,
         rows,
         Source.REFERRAL.value,
-        odds + REFERRAL_LOG_ODDS,
+        odds + p.referral_log_odds,
         model.week,
         market.life,
         market.deals,
         market.profile,
         market.taste,
         model.staff.table,
+        p.packed,
     )
     return n
 
@@ -325,12 +327,12 @@ def _settle(
         row.open -= 1
         if won[i]:
             if referred[a]:
-                value[a] = value[a] * np.float32(REFERRAL_VALUE)
+                value[a] = value[a] * np.float32(p.referral_value_factor)
             booked = np.float64(value[a])
             row.bookings += booked
             bookings += booked
             enter(life, a, State.CUSTOMER, week)
-            satisfaction[a] = 0.72
+            satisfaction[a] = p.new_customer_satisfaction
             gap[a] = p.overpromise_gap if promise[i] else 0.0
             if servers.size:
                 k = np.argmax(room)
