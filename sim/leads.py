@@ -42,8 +42,16 @@ def response_log_odds(hours: np.ndarray, strength: float, shelf_life_weeks: floa
 
 
 #: A queued lead: the account, the marketer who passed it (id; -1 for a bought lead), its score, the
-#: week it was passed.
-LEAD = np.dtype([("account", np.int64), ("marketer", np.int64), ("score", np.float64), ("created", np.int64)])
+#: week it was passed, and whether the account asked us itself (an in-market buyer, `inbound`).
+LEAD = np.dtype(
+    [
+        ("account", np.int64),
+        ("marketer", np.int64),
+        ("score", np.float64),
+        ("created", np.int64),
+        ("inbound", np.bool_),
+    ]
+)
 
 
 class LeadQueue:
@@ -58,6 +66,7 @@ class LeadQueue:
     def add(self, account: np.ndarray, marketer: np.ndarray | int, score: np.ndarray, week: int) -> None:
         new = np.empty(account.size, dtype=LEAD)
         new["account"], new["marketer"], new["score"], new["created"] = account, marketer, score, week
+        new["inbound"] = False
         self.append(new)
 
     def append(self, new: np.ndarray) -> None:
@@ -214,7 +223,8 @@ def _handoff(
         accounts,
         q.response_decay_strength,
         q.lead_shelf_life_weeks,
-        np.log(q.qualification_odds),
+        # an in-market buyer who asked us qualifies far more often than an account a campaign found
+        np.log(q.qualification_odds) + q.in_market_log_odds * leads["inbound"][take],
         q.fit_sharpness,
     )
     sent = _settle(
@@ -365,6 +375,7 @@ def _take(
 
 @kernel
 def _qualified(hours, u, profile, taste, accounts, strength, shelf_life_weeks, log_odds, sharpness):
-    """Whether each contacted lead qualifies: the account's fit, discounted by the response time."""
+    """Whether each contacted lead qualifies: the account's fit, discounted by the response time,
+    plus each lead's `log_odds`."""
     delay = response_log_odds(hours, strength, shelf_life_weeks)
     return u < sigmoid(fit_log_odds(profile, taste, accounts, sharpness) + (delay + log_odds))

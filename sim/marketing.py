@@ -80,6 +80,53 @@ def run_campaigns(model: TruceModel, rows: np.ndarray) -> int:
     return leads.size
 
 
+def inbound(model: TruceModel, rows: np.ndarray) -> int:
+    """Buyers in the market who know us ask us: each week each aware account is in the market with
+    probability `in_market_weekly` (most business buyers are out of the market at any time, Dawes
+    2021), and one that knows us has us in its consideration set. The requests reach a marketer at
+    random (the inbound channel is marketing's), who scores them with its own model, and join the
+    hand-off queue as leads; without marketers nobody answers them. Returns how many."""
+    p, market = model.p, model.market
+    aware = int(market.census[State.AWARE])
+    if not rows.size or not aware:
+        return 0
+    rng = model.streams["inbound"]
+    n = int(rng.binomial(aware, p.in_market_weekly))
+    if not n:
+        return 0
+    accounts = market.sample(rng, n, State.AWARE, State.AWARE)
+    leads = _asked(
+        accounts,
+        rows[rng.integers(0, rows.size, n)],
+        market.profile,
+        market.life,
+        model.week,
+        model.staff.table,
+        model.staff.scoring,
+    )
+    model.queue.append(leads)
+    return n
+
+
+@kernel
+def _asked(accounts, rows, profile, life, week, staff, scoring):
+    """The inbound requests of `accounts` as queue entries (`LEAD`), each scored by the marketer
+    (staff row in `rows`) it reached."""
+    leads = np.empty(accounts.size, dtype=LEAD)
+    for i in range(accounts.size):
+        s = 0.0
+        for f in range(profile.shape[1]):
+            s += profile[accounts[i], f] * scoring[rows[i], f]
+        lead = leads[i]
+        lead.account = accounts[i]
+        lead.marketer = staff[rows[i]].uid
+        lead.score = s
+        lead.created = week
+        lead.inbound = True
+        enter(life, accounts[i], State.LEAD, week)
+    return leads
+
+
 @kernel
 def _pools(wanted, selectivity, aware):
     """How many aware accounts each marketer scores to find its `wanted` leads (more under a revenue
@@ -128,6 +175,7 @@ def _best_scored(candidates, pools, wanted, rows, noise, profile, life, week, st
             lead.marketer = staff[rows[m]].uid
             lead.score = scores[start + i]
             lead.created = week
+            lead.inbound = False
             enter(life, lead.account, State.LEAD, week)
             n += 1
         start = end

@@ -179,6 +179,9 @@ class TruceModel(mesa.Model):
         reps = rows[Role.SALES]
         org.service_help = service.marketing_help(self, rows[Role.MARKETING], rows[Role.SERVICE].size)
         tally[Count.leads_marketing] += marketing.run_campaigns(self, rows[Role.MARKETING])  # 1. demand
+        asked = marketing.inbound(self, rows[Role.MARKETING])
+        tally[Count.leads_marketing] += asked
+        tally[Count.leads_inbound] += asked
         cust = market.customers  # 2. word of mouth
         advocates, detractors = market.word_of_mouth(cust)
         org.detractor_share = detractors / max(1, advocates + detractors + cust.size)

@@ -34,6 +34,7 @@ STREAMS = (
     "interventions",
     "mesa",
     "closing",
+    "inbound",
 )
 #: The processes whose draws are keyed by account (see `Keyed`). Append only, as `STREAMS`.
 KEYED = ("clock", "leave", "decide", "settle")

@@ -28,12 +28,13 @@ if TYPE_CHECKING:
 def context(model: TruceModel) -> float:
     """What the organisation adds to every new opportunity's log-odds of winning: the market's base
     odds, the consistency of the two sides' messages, the value of marketing's longer orientation,
-    and the damage of negative word of mouth."""
+    the preference a strong brand earns, and the damage of negative word of mouth."""
     p, org = model.p, model.org
     return (
         math.log(p.win_odds)
         + p.consistency_log_odds * p.market_complexity * (org.consistency - p.consistency_reference)
         + p.orientation_value * org.orientation_diversity()
+        + p.brand_log_odds * (model.market.brand - p.brand_reference)
         - p.detractor_log_odds * org.detractor_share
     )
 
@@ -94,8 +95,9 @@ def _open(model, rows, accounts, source, marketer, logit) -> None:
 
 def prospect(model: TruceModel, reps: np.ndarray, odds: float) -> int:
     """Salespeople source their own opportunities with whatever capacity marketing leads left free;
-    returns how many they opened. `odds` is what the organisation adds to a new deal's log-odds this
-    week (`context`)."""
+    returns how many they opened. They reach accounts who know us and accounts who do not alike; a
+    cold account takes the meeting less often (`cold_response_factor`). `odds` is what the
+    organisation adds to a new deal's log-odds this week (`context`)."""
     s, market, staff, p = model.streams["selling"], model.market, model.staff, model.p
     wants = poisson_counts(s, 2 * p.self_sourced_per_rep_week * sales.effort(p) * staff.productivity[reps])
     n = np.minimum(wants, sales.free(staff, p, reps))
@@ -120,13 +122,16 @@ def prospect(model: TruceModel, reps: np.ndarray, odds: float) -> int:
 
 @kernel
 def _prospect(accounts, u, rows, log_odds, week, life, deals, profile, taste, staff, p):
-    """Talking to the prospected `accounts` shows who really fits (`u` below the account's fit): those
-    become opportunities of the salespeople in `rows`. Returns how many."""
+    """Talking to the prospected `accounts` shows who really fits (`u` below the account's fit, times
+    `cold_response_factor` for an account that does not know us): those become opportunities of the
+    salespeople in `rows`. Returns how many."""
     p = p[0]
+    state = life[0]
     fit = sigmoid(fit_log_odds(profile, taste, accounts, p.fit_sharpness))
     opened = 0
     for i in range(accounts.size):
-        if u[i] < fit[i]:
+        response = fit[i] if state[accounts[i]] == State.AWARE else fit[i] * p.cold_response_factor
+        if u[i] < response:
             open_deal(
                 accounts[i], rows[i], Source.SELF, -1, log_odds, week, life, deals, profile, taste, staff, p
             )
@@ -320,7 +325,7 @@ def _settle(
     p = p[0]
     market_move(life, opps[~won], State.AWARE, week)
     u = keyed_uniform3(key, week, opps)
-    bookings, marketing = 0.0, 0
+    bookings, marketing, won_marketing = 0.0, 0, 0
     sent = np.zeros(opps.size, dtype=np.bool_)
     for i in range(opps.size):
         a, row = opps[i], staff[rows[i]]
@@ -343,8 +348,10 @@ def _settle(
         if deals[a].source == Source.MARKETING:
             sent[i] = sales.writes_up(row, u[1, i], p)
             marketing += 1
+            won_marketing += won[i]
         deals[a].owner = -1
     tally[Count.deals_won] += won.sum()
+    tally[Count.deals_won_marketing] += won_marketing
     tally[Count.deals_lost] += opps.size - won.sum()
     tally[Count.overpromises] += promise.sum()
     tally[Count.bookings] += bookings

@@ -46,6 +46,8 @@ class Count(IntEnum):
     quits_marketing = 26
     quits_sales = 27
     quits_service = 28
+    leads_inbound = 29  # of leads_marketing, requests of in-market accounts that asked us
+    deals_won_marketing = 30  # of deals_won, those from marketing's leads
 
 
 #: The positions of hires and quits, by role code.
