@@ -63,7 +63,7 @@ def _blame(staff, draws, picks, base, p, team, company_quota, help_, week, marke
             else:
                 miss = service.miss(person, p.service_capacity, help_)
             # A grudge lowers the threshold: who is in conflict blames more readily (self-reinforcing).
-            if draws[w] < base * miss * (1.0 + person.hostility):
+            if draws[w] < base * miss * (1.0 + p.blame_per_hostility * person.hostility):
                 given[w] += 1
                 received[other[np.int64(picks[w] * other.size)]] += 1
     for r in range(staff.size):

@@ -39,13 +39,15 @@ def _hire(model: TruceModel, iv: Intervention) -> dict[str, int]:
 
 
 def _buy_leads(model: TruceModel, iv: Intervention) -> dict[str, int]:
-    """Bought leads go into the same hand-off queue; `quality` is how well they were pre-selected."""
+    """Bought leads go into the same hand-off queue; `quality` is how well they were pre-selected
+    (the best by fit of `bought_lead_candidates` accounts per lead, at quality 1)."""
     market, rng = model.market, model.streams["interventions"]
+    per_lead = model.p.bought_lead_candidates
     pool = market.prospects()
-    n = min(iv.get("n"), pool.size // 3)
+    n = min(iv.get("n"), pool.size // per_lead)
     if n <= 0:
         return {}
-    cand = rng.choice(pool, size=3 * n, replace=False)
+    cand = rng.choice(pool, size=per_lead * n, replace=False)
     quality = iv.get("quality")
     rank = quality * market.fit(cand) + (1 - quality) * rng.random(cand.size)
     chosen = cand[np.argsort(-rank, kind="stable")[:n]]
@@ -61,8 +63,9 @@ def _set(model: TruceModel, iv: Intervention) -> None:
 
 def _switch(model: TruceModel, iv: Intervention) -> None:
     """Adopt another design's levers. The dip that follows comes from mechanisms: relationships
-    reset (trust returns halfway to neutral) and the change unsettles people in proportion to how
-    much changed, less with leadership backing; morale, quits and re-learning do the rest.
+    reset (trust returns part of the way to neutral, `switch_trust_reset`, halfway by default) and
+    the change unsettles people in proportion to how much changed, less with leadership backing;
+    morale, quits and re-learning do the rest.
 
     Only the levers the new design file sets change: headcount, budget, CRM and leadership backing
     are the company's own, not the design's, and stay as they are."""
@@ -76,10 +79,13 @@ def _switch(model: TruceModel, iv: Intervention) -> None:
         ]
     )
     model.p = model.p.replace(levers, f"switch to {iv.get('design')}")
-    shock = min(0.3, 1.5 * float(change)) * (1 - 0.6 * model.p.leadership_backing)
+    p = model.p
+    shock = min(p.switch_shock_cap, p.switch_shock_per_change * float(change)) * (
+        1 - p.switch_shock_damping_per_backing * p.leadership_backing
+    )
     model.org.change_shock += shock
     staff = model.staff
-    staff.trust += 0.5 * (0.5 - staff.trust)
+    staff.trust += p.switch_trust_reset * (p.switch_trust_target - staff.trust)
     staff.morale = np.maximum(0.0, staff.morale - shock)
     model.org.consistency *= 1 - float(change)
 

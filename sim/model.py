@@ -95,7 +95,7 @@ class TruceModel(mesa.Model):
             n = getattr(
                 p, {Role.MARKETING: "marketers", Role.SALES: "salespeople"}.get(role, "service_staff")
             )
-            hire(self, role, -rng.integers(0, 260, n), rng, n)
+            hire(self, role, -rng.integers(0, p.initial_tenure_weeks, n), rng, n)
         people.begin_week(staff.table, p.packed, 0, 0.0)
         cust = market.customers
         servers = staff.uid[staff.rows(Role.SERVICE)]
@@ -104,10 +104,11 @@ class TruceModel(mesa.Model):
         # Leads and deals in flight.
         reps, marketers = staff.rows(Role.SALES), staff.rows(Role.MARKETING)
         aware = market.indices(State.AWARE)
-        best = aware[np.argsort(-market.fit(aware) + rng.normal(0, 0.3, aware.size))]
-        n_opp = min(best.size // 2, 5 * reps.size)
-        open_going_concern(self, reps.repeat(5)[:n_opp], best[:n_opp])
-        n_leads = min(best.size - n_opp, 4 * marketers.size)
+        best = aware[np.argsort(-market.fit(aware) + rng.normal(0, p.initial_pipeline_noise, aware.size))]
+        per_rep = p.initial_opportunities_per_rep
+        n_opp = min(best.size // 2, per_rep * reps.size)
+        open_going_concern(self, reps.repeat(per_rep)[:n_opp], best[:n_opp])
+        n_leads = min(best.size - n_opp, p.initial_leads_per_marketer * marketers.size)
         leads = best[n_opp : n_opp + n_leads]
         market.move(leads, State.LEAD, 0)
         owners = staff.uid[marketers[np.arange(n_leads) % marketers.size]]

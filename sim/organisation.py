@@ -15,16 +15,14 @@ from sim.staff import CODE, Role, Staff
 if TYPE_CHECKING:
     from sim.model import TruceModel
 
-REFERENCE_SPAN = 8.0  # people one manager can coach and back fully (rationale: common span norms)
-OVERLAY_REACH = 15.0  # people whose customer process one overlay manager can own (rationale: 2 spans)
-
 
 class Organisation:
     """Org-level state updated once a week before anyone acts."""
 
     def __init__(self, model: TruceModel) -> None:
         self.model = model
-        self.consistency = 0.6  # how consistent marketing's and sales' messages to the market are
+        # How consistent marketing's and sales' messages to the market are.
+        self.consistency = model.p.consistency_at_start
         self.managers = 0
         self.attention = 1.0  # management attention per person (falls with span of control)
         self.coaching = 0.0
@@ -46,39 +44,48 @@ class Organisation:
         p, model = self.model.p, self.model
         headcount = max(1, len(model.staff))
         self.managers = math.ceil(headcount / p.span_of_control)
-        self.attention = min(1.0, REFERENCE_SPAN / p.span_of_control)
-        self.coaching = 0.5 * self.attention
+        self.attention = min(1.0, p.reference_span / p.span_of_control)
+        self.coaching = p.coaching_per_attention * self.attention
         self.liaison_strength = float(p.liaison) * p.liaison_effectiveness
         backing = p.leadership_backing
-        self.support = 0.5 * backing + 0.5 * self.attention - self.change_shock
-        self.change_shock *= 1.0 - 0.05 * (1 + 2 * backing)
+        self.support = (
+            p.support_per_backing * backing + p.support_per_attention * self.attention - self.change_shock
+        )
+        self.change_shock *= 1.0 - p.change_shock_fade_weekly * (
+            1 + p.change_shock_fade_per_backing * backing
+        )
         # Le Meunier-FitzHugh et al. 2011: backing strongly reduces conflict; shared rewards do not.
         coverage = self.process_coverage()
         self.damping = (
-            (1 - 0.6 * backing)
-            * (1 - 0.3 * coverage)
-            * (1 - 0.6 * self.liaison_strength)
-            * (1 - 0.4 * p.integration)
-            * (1 - 0.2 * self.attention)
+            (1 - p.blame_damping_per_backing * backing)
+            * (1 - p.blame_damping_per_coverage * coverage)
+            * (1 - p.blame_damping_per_liaison * self.liaison_strength)
+            * (1 - p.blame_damping_per_integration * p.integration)
+            * (1 - p.blame_damping_per_attention * self.attention)
         )
-        self.clarity = min(1.0, 0.6 * self.feedback_rate + 0.3 * p.crm_level)
+        self.clarity = min(1.0, p.clarity_per_feedback * self.feedback_rate + p.clarity_per_crm * p.crm_level)
         restore = (
-            0.5 * min(1.0, self.meeting_held / 2)
-            + 0.4 * p.integration
-            + 0.3 * self.feedback_rate
-            + 0.2 * self.liaison_strength
-            + 0.3 * coverage
+            p.consistency_restore_per_meetings * min(1.0, self.meeting_held / p.consistency_meeting_hours)
+            + p.consistency_restore_per_integration * p.integration
+            + p.consistency_restore_per_feedback * self.feedback_rate
+            + p.consistency_restore_per_liaison * self.liaison_strength
+            + p.consistency_restore_per_coverage * coverage
         )
         complexity = p.market_complexity
-        self.consistency += 0.05 * restore * (1 - self.consistency)
-        self.consistency -= 0.03 * complexity * self.consistency
+        self.consistency += p.consistency_restore_weekly * restore * (1 - self.consistency)
+        self.consistency -= p.consistency_erosion_per_complexity * complexity * self.consistency
         # Sides in conflict stop coordinating what they tell the market: messages drift apart.
-        self.consistency -= 0.05 * _hostility(model.staff) * self.consistency
+        self.consistency -= p.consistency_erosion_per_hostility * _hostility(model.staff) * self.consistency
 
     def observe_churn(self, lost: int, customers: int) -> None:
-        """Management's view of churn follows the weekly losses with a lag of about 20 weeks."""
-        self.churn_rate += 0.05 * (52 * lost / max(1, customers) - self.churn_rate)
-        self.retention_score = min(1.3, 0.1 / max(0.02, self.churn_rate))
+        """Management's view of churn follows the weekly losses with a lag of about 20 weeks (at the
+        default `churn_observation_weekly`)."""
+        p = self.model.p
+        self.churn_rate += p.churn_observation_weekly * (52 * lost / max(1, customers) - self.churn_rate)
+        # 0.02 only keeps the divisor positive: below it the score is at its cap anyway.
+        self.retention_score = min(
+            p.retention_score_cap, p.retention_reference_churn / max(0.02, self.churn_rate)
+        )
 
     def levels(self) -> tuple[float, ...]:
         """What the weekly record reads of the organisation, in the order `sim.record` unpacks it:
@@ -99,12 +106,13 @@ class Organisation:
         separate units: one head and one goal absorb the tension (Homburg & Jensen 2007)."""
         p = self.model.p
         gap = min(1.0, max(0.0, (p.marketing_horizon_weeks - 13) / 39))
-        return gap * (1 - 0.5 * p.integration)
+        return gap * (1 - p.orientation_diversity_per_integration * p.integration)
 
     def process_coverage(self) -> float:
         """Share of the staff whose customer process an overlay manager actually owns
-        (one process owner can cover about `OVERLAY_REACH` people)."""
-        return min(1.0, self.model.p.overlay_managers * OVERLAY_REACH / max(1, len(self.model.staff)))
+        (one process owner can cover about `overlay_reach` people)."""
+        p = self.model.p
+        return min(1.0, p.overlay_managers * p.overlay_reach / max(1, len(self.model.staff)))
 
 
 def _hostility(staff: Staff) -> float:

@@ -132,12 +132,12 @@ def _week(
     heads, morale, trust, ramp, training = _people(staff)
     headcount = staff.size
     salary = p.salary_week
-    managers_cost = managers * 1.8 * salary
+    managers_cost = managers * p.manager_cost_per_salary * salary
     coordination = (
-        p.overlay_managers * 2.5 * salary
-        + p.liaison * 1.5 * salary
-        + p.leadership_backing * 2.0 * salary
-        + p.crm_level * 30.0 * headcount
+        p.overlay_managers * p.overlay_manager_cost_per_salary * salary
+        + p.liaison * p.liaison_cost_per_salary * salary
+        + p.leadership_backing * p.backing_cost_per_salary * salary
+        + p.crm_level * p.crm_cost_per_person_week * headcount
     )
     hires = t[Count.hires_marketing] + t[Count.hires_sales] + t[Count.hires_service]
     costs = (

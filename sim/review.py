@@ -31,7 +31,7 @@ def exchange_feedback(
     resolved = tally[Count.feedback_resolved]
     if resolved:
         reported = float(tally[Count.feedback_reports]) / float(resolved)
-        org.feedback_rate += 0.1 * (reported - org.feedback_rate)
+        org.feedback_rate += p.feedback_rate_adjust_weekly * (reported - org.feedback_rate)
     _trust_week(
         staff.table, p.packed, staff.row_of, leaked_from, accepted_from, received, org.liaison_strength
     )
@@ -52,7 +52,7 @@ def _trust_week(staff, p, row_of, leaked_from, accepted_from, received, liaison)
         elif person.role == SALES:
             experience = person.perceived
         else:
-            experience = 1 - min(1.0, 2 * person.gap_share)
+            experience = 1 - min(1.0, p.service_distrust_per_gap * person.gap_share)
         people.update_trust(person, experience, liaison, p.integration, p)
 
 
@@ -116,7 +116,7 @@ def _people_review(staff, p, company_quota, week, team, retention_score, support
             quotas[r] = sales.quota(company_quota, person.ramp)
             booked += person.bookings
         else:
-            pay = 0.65  # service pay is fixed: no variable part to satisfy or disappoint
+            pay = p.service_pay_satisfaction  # fixed pay: no variable part to satisfy or disappoint
             overload = service.overload(person, p.service_capacity, help_)
         people.update_morale(person, pay, overload, support, p)
         people.decay_training(person, coaching, p)

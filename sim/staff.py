@@ -11,10 +11,14 @@ everyone alike; role-specific columns simply stay at their defaults for the othe
 from __future__ import annotations
 
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from sim.compiled import kernel
+
+if TYPE_CHECKING:
+    from sim.params import Params
 
 FEATURES = 4  # dimensions of an account's hidden profile (and of a marketer's scoring model)
 
@@ -32,14 +36,16 @@ ROLES = tuple(Role)
 CODE = {role: i for i, role in enumerate(ROLES)}
 N_ROLES = len(ROLES)
 
-#: Column -> (dtype, value of a new hire). `ramp` and `productivity` are set each week by `begin_week`.
+#: Column -> (dtype, value of a new hire). `ramp` and `productivity` are set each week by `begin_week`;
+#: a new hire's trust, perceived lead quality, ignored share and feedback signal come from the
+#: registry (`sim/constants/initial.toml`), set by `Staff.add`.
 COLUMNS: dict[str, tuple[type, float]] = {
     "uid": (np.int64, 0),
     "role": (np.int8, 0),
     "hired_week": (np.int64, 0),
     "skill": (np.float64, 1.0),
     "morale": (np.float64, 0.6),
-    "trust": (np.float64, 0.5),  # in the other department
+    "trust": (np.float64, 0.0),  # in the other department
     "training_gain": (np.float64, 0.0),  # skill added by a training, decaying unless reinforced
     "conflict": (np.float64, 0.0),  # recent blame received or given (decaying)
     "hostility": (np.float64, 0.0),  # how far conflict reaches this person's work this week, 0..1
@@ -50,11 +56,11 @@ COLUMNS: dict[str, tuple[type, float]] = {
     "open": (np.int64, 0),  # open opportunities owned
     "bookings": (np.float64, 0.0),  # contract value won this quarter
     "last_attainment": (np.float64, 1.0),  # bookings / quota of the last completed quarter
-    "perceived": (np.float64, 0.5),  # own experience of marketing leads' quality, 0..1
+    "perceived": (np.float64, 0.0),  # own experience of marketing leads' quality, 0..1
     "reports": (np.int64, 0),  # feedback written this week
     # marketing
-    "ignored": (np.float64, 0.5),  # recent share of own leads that sales let leak
-    "feedback_signal": (np.float64, 0.2),  # recent rate of reports coming back from sales
+    "ignored": (np.float64, 0.0),  # recent share of own leads that sales let leak
+    "feedback_signal": (np.float64, 0.0),  # recent rate of reports coming back from sales
     # service
     "load": (np.float64, 0.0),  # this week's customers, onboarding ones weighted
     "gap_share": (np.float64, 0.0),  # share of own customers still waiting for a promise
@@ -63,7 +69,7 @@ COLUMNS: dict[str, tuple[type, float]] = {
 
 #: The table's row type: one field per column.
 DTYPE = np.dtype([(name, dtype) for name, (dtype, _) in COLUMNS.items()])
-#: A new hire's row, before their id, role, start, skill and morale are filled in.
+#: A new hire's row, before their id, role, start, skill, morale and initial beliefs are filled in.
 _NEW_HIRE = np.array([tuple(default for _, default in COLUMNS.values())], dtype=DTYPE)
 
 
@@ -100,14 +106,17 @@ class Staff:
         hired_week: int | np.ndarray,
         skill: np.ndarray,
         morale: np.ndarray,
+        p: Params,
         scoring: np.ndarray | None = None,
     ) -> None:
         """Append new people, whose Mesa `agents` were just created (so their ids are ascending and
-        above everyone's), with a new hire's defaults."""
+        above everyone's), with a new hire's defaults and the initial beliefs the parameters `p` give."""
         n = len(agents)
         new = np.repeat(_NEW_HIRE, n)
         new["uid"] = [agent.unique_id for agent in agents]
         new["role"], new["hired_week"], new["skill"], new["morale"] = CODE[role], hired_week, skill, morale
+        new["trust"], new["perceived"] = p.new_hire_trust, p.new_hire_perceived_lead_quality
+        new["ignored"], new["feedback_signal"] = p.new_hire_ignored_share, p.new_hire_feedback_signal
         self.table = append(self.table, new)
         self.agents += agents
         extra = np.zeros((n, FEATURES)) if scoring is None else scoring

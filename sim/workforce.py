@@ -56,7 +56,7 @@ def hire(
         scoring = 0.6 * model.market.initial_taste + 0.8 * noise  # cos ~ 0.6 to the truth
     agents = [AGENT_TYPES[role](model) for _ in range(n)]
     staff = model.staff
-    staff.add(agents, role, hired_week, skill, morale, scoring)
+    staff.add(agents, role, hired_week, skill, morale, model.p, scoring)
     # New people count (ramping) from the day they start.
     people.ready(staff.table, model.p.packed, model.week, len(staff) - n)
 
