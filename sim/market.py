@@ -126,7 +126,7 @@ class Market:
         # exponential draws divided by fit (Efraimidis & Spirakis 2006).
         customers = np.argpartition(rng.exponential(size=n) / fit, k - 1)[:k] if k else np.empty(0, np.int64)
         self.move(customers, State.CUSTOMER, 0)
-        self.since[customers] = -rng.integers(0, p.initial_tenure_weeks, size=k)
+        self.since[customers] = -rng.integers(0, p.initial_customer_tenure_weeks, size=k)
         satisfaction = rng.normal(p.initial_satisfaction, p.initial_satisfaction_spread, k)
         self.satisfaction[customers] = np.clip(satisfaction, 0, 1)
         rest = self.indices(State.UNAWARE)
