@@ -59,7 +59,7 @@ def _blame(staff, draws, picks, base, p, team, company_quota, help_, week, marke
             if person.role == MARKETING:
                 miss = marketing.miss(person.ignored, p.marketing_revenue_weight, team)
             elif person.role == SALES:
-                miss = max(0.0, 1 - sales.pace(person.bookings, person.ramp, company_quota, week))
+                miss = max(0.0, 1 - sales.pace(person.bookings, person.ramp, company_quota, week, p))
             else:
                 miss = service.miss(person, p.service_capacity, help_)
             # A grudge lowers the threshold: who is in conflict blames more readily (self-reinforcing).
