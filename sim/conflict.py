@@ -61,7 +61,7 @@ def _blame(staff, draws, picks, base, p, team, company_quota, help_, week, marke
             elif person.role == SALES:
                 miss = max(0.0, 1 - sales.pace(person.bookings, person.ramp, company_quota, week, p))
             else:
-                miss = service.miss(person, p.service_capacity, help_)
+                miss = service.miss(person, p.service_capacity, help_, p)
             # A grudge lowers the threshold: who is in conflict blames more readily (self-reinforcing).
             if draws[w] < base * miss * (1.0 + person.hostility):
                 given[w] += 1
