@@ -59,9 +59,9 @@ def _blame(staff, draws, picks, base, p, team, company_quota, help_, week, marke
             if person.role == MARKETING:
                 miss = marketing.miss(person.ignored, p.marketing_revenue_weight, team)
             elif person.role == SALES:
-                miss = max(0.0, 1 - sales.pace(person.bookings, person.ramp, company_quota, week))
+                miss = max(0.0, 1 - sales.pace(person.bookings, person.ramp, company_quota, week, p))
             else:
-                miss = service.miss(person, p.service_capacity, help_)
+                miss = service.miss(person, p.service_capacity, help_, p)
             # A grudge lowers the threshold: who is in conflict blames more readily (self-reinforcing).
             if draws[w] < base * miss * (1.0 + p.blame_per_hostility * person.hostility):
                 given[w] += 1

@@ -176,8 +176,8 @@ def _handoff(
     compliance = np.empty(staff.size)
     for r in range(staff.size):
         person = staff[r]
-        carry[r] = sales.capacity(q.rep_capacity, person.ramp, person.meeting_hours, person.reports)
-        compliance[r] = sales.sla_compliance(person.trust, q.lead_sla_hours, q.leadership_backing)
+        carry[r] = sales.capacity(q.rep_capacity, person.ramp, person.meeting_hours, person.reports, q)
+        compliance[r] = sales.sla_compliance(person.trust, q.lead_sla_hours, q.leadership_backing, q)
     take, who = _take(
         look[0],
         look[1],
@@ -193,6 +193,7 @@ def _handoff(
         q.handoff_friction,
         liaison,
         staff["hostility"],
+        q,
     )
     m = take.size
     accounts, marketer = leads["account"][take], leads["marketer"][take]
@@ -209,6 +210,7 @@ def _handoff(
             q.crm_level,
             q.handoff_friction,
             staff[w].hostility,
+            q,
         )
         h = -np.log1p(-respond[0, lead]) * mean
         if sla > 0 and respond[1, lead] < compliance[w]:
@@ -290,7 +292,7 @@ def _settle(
     for i in range(accounts.size):
         row = who[i]
         if marketer[i] >= 0:
-            sales.learn_from_lead(staff[row], qualified[i])
+            sales.learn_from_lead(staff[row], qualified[i], p)
         if qualified[i]:
             stale = (-p.stale_log_odds / p.lead_shelf_life_weeks) * waited[i]
             source_ = Source.MARKETING if marketer[i] >= 0 else Source.BOUGHT
@@ -336,6 +338,7 @@ def _take(
     friction,
     liaison,
     hostility,
+    p,
 ):
     """Which queued leads are taken, and by whom (staff rows): each lead is looked at by one
     salesperson (`pick`), who wants it with its own willingness while it has free capacity; each
@@ -345,7 +348,7 @@ def _take(
     for r in reps:
         free[r] = sales.free_capacity(carry[r], open_[r])
         willing[r] = sales.willingness(
-            trust[r], perceived[r], compliance[r], shared, weight, friction, liaison, hostility[r]
+            trust[r], perceived[r], compliance[r], shared, weight, friction, liaison, hostility[r], p
         )
     looker = reps[(pick * reps.size).astype(np.int64)]
     wanted = np.empty(pick.size, dtype=np.int64)

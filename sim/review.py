@@ -102,7 +102,7 @@ def _people_review(staff, p, company_quota, week, team, retention_score, support
             pay = marketing.pay_satisfaction(person.ignored, p.marketing_revenue_weight, team, p)
             overload = 0.0
         elif person.role == SALES:
-            pace = sales.pace(person.bookings, person.ramp, company_quota, week)
+            pace = sales.pace(person.bookings, person.ramp, company_quota, week, p)
             pay = sales.pay_satisfaction(
                 person.last_attainment,
                 pace,
@@ -110,10 +110,11 @@ def _people_review(staff, p, company_quota, week, team, retention_score, support
                 p.retention_bonus_share,
                 team,
                 retention_score,
+                p,
             )
-            carry = sales.capacity(p.rep_capacity, person.ramp, person.meeting_hours, person.reports)
+            carry = sales.capacity(p.rep_capacity, person.ramp, person.meeting_hours, person.reports, p)
             overload = sales.overload(carry, person.open)
-            quotas[r] = sales.quota(company_quota, person.ramp)
+            quotas[r] = sales.quota(company_quota, person.ramp, p)
             booked += person.bookings
         else:
             pay = p.service_pay_satisfaction  # fixed pay: no variable part to satisfy or disappoint

@@ -285,8 +285,8 @@ def _decide(opps, owner, p_win, row_of, staff, p, key, week, company_quota, chan
     promise, won = np.zeros(opps.size, dtype=np.bool_), np.zeros(opps.size, dtype=np.bool_)
     for i in range(opps.size):
         row = staff[rows[i]]
-        pace = sales.pace(row.bookings, row.ramp, company_quota, week)
-        chance_ = sales.overpromise_probability(pace, week, p.retention_bonus_share, p.integration)
+        pace = sales.pace(row.bookings, row.ramp, company_quota, week, p)
+        chance_ = sales.overpromise_probability(pace, week, p.retention_bonus_share, p.integration, p)
         promise[i] = u_promise[i] < chance_
         odds = p_win[opps[i]] / (np.float32(1) - p_win[opps[i]])
         logit = np.log(odds) + promise[i] * p.overpromise_lift

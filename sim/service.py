@@ -3,7 +3,8 @@
 Quality is Forrester's delivery-delay effect of the agent's own backlog, so an overloaded agent serves
 every one of its customers worse; sales' over-promises leave a gap that only service closes. Marketers'
 effort on existing customers (onboarding content, user groups) is customer care too: it adds to the
-service team's capacity, so it helps exactly where service is stretched.
+service team's capacity, so it helps exactly where service is stretched. The coefficients are registered
+constants (`sim/constants/service.toml`).
 """
 
 from __future__ import annotations
@@ -18,13 +19,6 @@ from sim.people import WORK_HOURS
 
 if TYPE_CHECKING:
     from sim.model import TruceModel
-
-UNSERVED_QUALITY = 0.15  # customers of a service seat left empty get next to nothing
-NO_SERVICE_DELAY = 6.0  # delivery-delay ratio when nobody is left in service
-# Satisfaction of a customer served as expected (quality 1, no promise gap): the American Customer
-# Satisfaction Index has stayed at 73-77 of 100 since 2000 (ACSI). Satisfaction is proportional to the
-# quality delivered against that expectation (Oliver 1980), so no service at all leaves little of it.
-SAT_AS_EXPECTED = 0.75
 
 
 @kernel
@@ -41,18 +35,24 @@ def overload(person, service_capacity: float, help_: float) -> float:
 
 
 @kernel
-def miss(person, service_capacity: float, help_: float) -> float:
+def miss(person, service_capacity: float, help_: float, p) -> float:
     """Sales promised what cannot be delivered: the service side's reason to blame sales."""
-    return min(1.0, 2 * person.gap_share + overload(person, service_capacity, help_))
+    return min(
+        1.0, p.service_miss_per_gap_share * person.gap_share + overload(person, service_capacity, help_)
+    )
 
 
 def marketing_help(model: TruceModel, marketers: np.ndarray, servers: int) -> float:
     """Marketers' time on existing customers, as customer load each of `servers` service agents is
-    relieved of: a marketer's hour on customers counts as a service agent's hour."""
+    relieved of: a marketer's hour on customers counts as `service_care_per_marketing_hour` of a
+    service agent's hour."""
     if not servers or not marketers.size:
         return 0.0
     effort = _effort(model.staff.table, marketers)
-    return model.p.marketing_existing_focus * effort * model.p.service_capacity / servers
+    p = model.p
+    return (
+        p.marketing_existing_focus * effort * p.service_care_per_marketing_hour * p.service_capacity / servers
+    )
 
 
 @kernel
@@ -82,6 +82,7 @@ def delivery_ratio(model: TruceModel, rows: np.ndarray) -> float:
     market = model.market
     return _delivery_ratio(
         model.staff.table,
+        model.p.packed,
         rows,
         model.p.service_capacity,
         model.org.service_help,
@@ -93,10 +94,10 @@ def delivery_ratio(model: TruceModel, rows: np.ndarray) -> float:
 
 
 @kernel
-def _delivery_ratio(staff, rows, service_capacity, help_, cust, server, since, week):
+def _delivery_ratio(staff, p, rows, service_capacity, help_, cust, server, since, week):
     total = _capacity(staff, rows, service_capacity, help_)
     if total <= 0:
-        return NO_SERVICE_DELAY
+        return p[0].no_service_delivery_ratio
     return max(1.0, _backlog(cust, server, since, week) / total)
 
 
@@ -113,7 +114,7 @@ def serve(model: TruceModel, rows: np.ndarray) -> np.ndarray:
     if rows.size and orphaned.size:
         ids = staff.uid[rows]
         market.server[orphaned] = ids[model.streams["service"].integers(rows.size, size=orphaned.size)]
-    by_id = np.full(staff.row_of.size + 1, UNSERVED_QUALITY)
+    by_id = np.full(staff.row_of.size + 1, p.unserved_quality)
     _serve(
         cust,
         market.server,
@@ -127,6 +128,7 @@ def serve(model: TruceModel, rows: np.ndarray) -> np.ndarray:
         p.service_capacity,
         model.org.service_help,
         by_id,
+        p.packed,
     )
     return by_id
 
@@ -171,18 +173,26 @@ def _backlog(cust, server, since, week):
 
 
 @kernel
-def _serve(cust, server, since, week, gap, satisfaction, row_of, staff, rows, service_capacity, help_, by_id):
+def _serve(
+    cust, server, since, week, gap, satisfaction, row_of, staff, rows, service_capacity, help_, by_id, p
+):
     """Agents' load and share of customers with an open promise gap; the quality each delivers
     (Forrester's effect of its own backlog); and each customer's satisfaction moving toward what
     it gets against what it was promised (Oliver's disconfirmation). The gap left by an
-    over-promise shrinks only as fast as service delivers."""
+    over-promise shrinks only as fast as service delivers.
+
+    A customer served as expected (quality 1, no promise gap) settles at `satisfaction_as_expected`:
+    the American Customer Satisfaction Index has stayed at 73-77 of 100 since 2000 (ACSI).
+    Satisfaction is proportional to the quality delivered against that expectation (Oliver 1980), so
+    no service at all leaves little of it."""
+    p = p[0]
     n = row_of.size
     load_, gaps, count = np.zeros(n), np.zeros(n), np.zeros(n)
     for c in cust:
         row = row_of[server[c]] if server[c] >= 0 else -1
         if row >= 0:
             load_[row] += _weight(week, since[c])
-            gaps[row] += gap[c] > 0.05
+            gaps[row] += gap[c] > p.promise_gap_threshold
             count[row] += 1
     for row in rows:
         person = staff[row]
@@ -191,6 +201,6 @@ def _serve(cust, server, since, week, gap, satisfaction, row_of, staff, rows, se
         by_id[person.uid] = forrester_effect(1.0 + overload(person, service_capacity, help_))
     for c in cust:
         quality, sat = by_id[server[c]], satisfaction[c]
-        target = SAT_AS_EXPECTED * quality - gap[c]
-        satisfaction[c] = min(1.0, max(0.0, sat + 0.1 * (target - sat)))
-        gap[c] = gap[c] * (1.0 - 0.03 * quality)
+        target = p.satisfaction_as_expected * quality - gap[c]
+        satisfaction[c] = min(1.0, max(0.0, sat + p.satisfaction_adjust_weekly * (target - sat)))
+        gap[c] = gap[c] * (1.0 - p.promise_gap_closed_weekly * quality)

@@ -3,7 +3,8 @@
 Each person decides to quit from their own morale; a quit opens a vacancy whose fill time is drawn
 from the hiring stream; a filled vacancy is a new person with tenure zero (so it ramps up). Service
 headcount is planned each quarter against the customer book, within a budget: a company that wins
-customers hires the people to serve them, months later (search and ramp-up), as real ones do.
+customers hires the people to serve them, months later (search and ramp-up), as real ones do. How new
+people are drawn and the service plan's floor are registered constants (`sim/constants/workforce.toml`).
 """
 
 from __future__ import annotations
@@ -40,20 +41,24 @@ def hire(
     model: TruceModel, role: Role, hired_week: np.ndarray | int, rng: np.random.Generator, n: int
 ) -> None:
     """Add `n` people to `role` (Mesa agents with rows in the staff table): skill varies between
-    people; a marketer starts with a rough scoring model.
+    people (around the average person's 1); a marketer starts with a rough scoring model.
 
     New marketers know the market as it was taught, not as it has drifted since: only feedback from
     sales brings their scoring up to date.
     """
     if n <= 0:
         return
-    skill = np.clip(rng.normal(1.0, 0.15, n), 0.5, 1.5)
-    morale = np.clip(rng.normal(0.62, 0.08, n), 0.2, 1.0)
+    p = model.p
+    skill = np.clip(rng.normal(1.0, p.hire_skill_spread, n), p.hire_skill_floor, p.hire_skill_cap)
+    morale = np.clip(rng.normal(p.hire_morale_mean, p.hire_morale_spread, n), p.hire_morale_floor, 1.0)
     scoring = None
     if role is Role.MARKETING:
         noise = rng.normal(size=(n, FEATURES))
         noise /= np.linalg.norm(noise, axis=1, keepdims=True)
-        scoring = 0.6 * model.market.initial_taste + 0.8 * noise  # cos ~ 0.6 to the truth
+        # a unit taste and a unit noise, by default weighted 0.6 and 0.8: cos ~ 0.6 to the truth
+        scoring = (
+            p.hire_scoring_taste_weight * model.market.initial_taste + p.hire_scoring_noise_weight * noise
+        )
     agents = [AGENT_TYPES[role](model) for _ in range(n)]
     staff = model.staff
     staff.add(agents, role, hired_week, skill, morale, model.p, scoring)
@@ -99,9 +104,9 @@ def _search(model: TruceModel, dept: Department, n: int) -> None:
 def plan_service(model: TruceModel) -> None:
     """The quarter's service headcount plan: enough people to carry the customer book at the planned
     load (`service_planned_load` of what one person serves well; onboarding customers weigh more),
-    as far as the budget allows (`service_budget_share` of recurring revenue in salaries). Seats
-    missing from the plan are searched for; seats above it are not refilled when people leave, and
-    searches beyond it stop (nobody is laid off)."""
+    as far as the budget allows (`service_budget_share` of recurring revenue in salaries), and never
+    below `service_plan_floor` people. Seats missing from the plan are searched for; seats above it
+    are not refilled when people leave, and searches beyond it stop (nobody is laid off)."""
     p, market, dept = model.p, model.market, model.departments[Role.SERVICE]
     if p.service_planned_load <= 0:
         return
@@ -111,7 +116,7 @@ def plan_service(model: TruceModel) -> None:
     revenue_week = float(market.value[cust].sum()) / 52
     if p.salary_week > 0:
         need = min(need, math.floor(p.service_budget_share * revenue_week / p.salary_week))
-    dept.plan = max(1, need)
+    dept.plan = max(p.service_plan_floor, need)
     have = int(np.count_nonzero(model.staff.role == CODE[Role.SERVICE]))
     excess = have + len(dept.vacancies) - dept.plan
     if excess > 0:
