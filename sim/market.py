@@ -22,7 +22,6 @@ from sim.params import Params
 from sim.rng import Keyed, keyed_uniform
 from sim.staff import FEATURES
 
-ONBOARDING_WEEKS, ONBOARDING_LOAD = 8, 4.0  # a new customer loads service 4x for two months
 _DELAY_RATIO = np.array([1.0, 1.5, 2.0, 3.0, 6.0])
 _DELAY_EFFECT = np.array([1.0, 0.75, 0.5, 0.3, 0.15])
 

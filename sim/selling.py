@@ -16,7 +16,7 @@ import numpy as np
 from sim import sales, service
 from sim.compiled import kernel
 from sim.lifecycle import State, enter, market_move
-from sim.market import ONBOARDING_LOAD, Source, fit_log_odds, forrester_effect, sigmoid
+from sim.market import Source, fit_log_odds, forrester_effect, sigmoid
 from sim.rng import keyed_uniform3, poisson_counts
 from sim.staff import Role
 from sim.tally import Count
@@ -342,7 +342,7 @@ def _settle(
             if servers.size:
                 k = np.argmax(room)
                 server[a] = servers[k]
-                room[k] -= ONBOARDING_LOAD
+                room[k] -= p.onboarding_load
         else:
             referred[a] = False
         if deals[a].source == Source.MARKETING:

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from sim.compiled import kernel
-from sim.market import ONBOARDING_LOAD, ONBOARDING_WEEKS, forrester_effect
+from sim.market import forrester_effect
 from sim.people import WORK_HOURS
 
 if TYPE_CHECKING:
@@ -95,10 +95,11 @@ def delivery_ratio(model: TruceModel, rows: np.ndarray) -> float:
 
 @kernel
 def _delivery_ratio(staff, p, rows, service_capacity, help_, cust, server, since, week):
+    p = p[0]
     total = _capacity(staff, rows, service_capacity, help_)
     if total <= 0:
-        return p[0].no_service_delivery_ratio
-    return max(1.0, _backlog(cust, server, since, week) / total)
+        return p.no_service_delivery_ratio
+    return max(1.0, _backlog(cust, server, since, week, p) / total)
 
 
 def serve(model: TruceModel, rows: np.ndarray) -> np.ndarray:
@@ -158,17 +159,17 @@ def _capacity(staff, rows, service_capacity, help_):
 
 
 @kernel
-def _weight(week, since):
+def _weight(week, since, p):
     """A customer's load on its server: onboarding customers weigh more."""
-    return ONBOARDING_LOAD if week - since < ONBOARDING_WEEKS else 1.0
+    return p.onboarding_load if week - since < p.onboarding_weeks else 1.0
 
 
 @kernel
-def _backlog(cust, server, since, week):
+def _backlog(cust, server, since, week, p):
     total = 0.0
     for c in cust:
         if server[c] >= 0:
-            total += _weight(week, since[c])
+            total += _weight(week, since[c], p)
     return total
 
 
@@ -191,7 +192,7 @@ def _serve(
     for c in cust:
         row = row_of[server[c]] if server[c] >= 0 else -1
         if row >= 0:
-            load_[row] += _weight(week, since[c])
+            load_[row] += _weight(week, since[c], p)
             gaps[row] += gap[c] > p.promise_gap_threshold
             count[row] += 1
     for row in rows:

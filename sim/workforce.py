@@ -19,7 +19,7 @@ import numpy as np
 from sim import people
 from sim.agents import AGENT_TYPES
 from sim.compiled import kernel
-from sim.market import ONBOARDING_LOAD, ONBOARDING_WEEKS, State
+from sim.market import State
 from sim.staff import CODE, FEATURES, ROLES, Role
 from sim.tally import HIRES, QUITS
 
@@ -111,7 +111,8 @@ def plan_service(model: TruceModel) -> None:
     if p.service_planned_load <= 0:
         return
     cust = market.customers
-    load = float(np.count_nonzero(model.week - market.since[cust] < ONBOARDING_WEEKS)) * (ONBOARDING_LOAD - 1)
+    onboarding = np.count_nonzero(model.week - market.since[cust] < p.onboarding_weeks)
+    load = float(onboarding) * (p.onboarding_load - 1)
     need = math.ceil((cust.size + load) / (p.service_capacity * p.service_planned_load))
     revenue_week = float(market.value[cust].sum()) / 52
     if p.salary_week > 0:
