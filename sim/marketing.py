@@ -83,44 +83,49 @@ def run_campaigns(model: TruceModel, rows: np.ndarray) -> int:
 def inbound(model: TruceModel, rows: np.ndarray) -> int:
     """Buyers in the market who know us ask us: each week each aware account is in the market with
     probability `in_market_weekly` (most business buyers are out of the market at any time, Dawes
-    2021), and one that knows us has us in its consideration set. The requests reach a marketer at
-    random (the inbound channel is marketing's), who scores them with its own model, and join the
-    hand-off queue as leads; without marketers nobody answers them. Returns how many."""
+    2021) and, knowing us, thinks of us with a probability equal to our brand's strength (mental
+    availability: a brand comes to mind when the need arises). The requests reach a marketer at
+    random (the inbound channel is marketing's), who scores them with its own model and passes them
+    to sales as leads as it passes its campaigns' (all of them under a lead-volume KPI, only the best
+    under a revenue KPI; the rest stay aware, to be nurtured). Without marketers nobody answers them.
+    Returns how many were passed."""
     p, market = model.p, model.market
     aware = int(market.census[State.AWARE])
     if not rows.size or not aware:
         return 0
     rng = model.streams["inbound"]
-    n = int(rng.binomial(aware, p.in_market_weekly))
+    n = int(rng.binomial(aware, p.in_market_weekly * market.brand))
     if not n:
         return 0
     accounts = market.sample(rng, n, State.AWARE, State.AWARE)
-    leads = _asked(
-        accounts,
-        rows[rng.integers(0, rows.size, n)],
-        market.profile,
-        market.life,
-        model.week,
-        model.staff.table,
-        model.staff.scoring,
+    passed = math.ceil(n * (1.0 - p.marketing_revenue_weight * p.selectivity_per_revenue_weight))
+    staff = model.staff
+    reached = rows[rng.integers(0, rows.size, n)]
+    leads = _passed(
+        accounts, reached, passed, market.profile, market.life, model.week, staff.table, staff.scoring
     )
     model.queue.append(leads)
-    return n
+    return leads.size
 
 
 @kernel
-def _asked(accounts, rows, profile, life, week, staff, scoring):
-    """The inbound requests of `accounts` as queue entries (`LEAD`), each scored by the marketer
-    (staff row in `rows`) it reached."""
-    leads = np.empty(accounts.size, dtype=LEAD)
+def _passed(accounts, rows, passed, profile, life, week, staff, scoring):
+    """The `passed` best-scored inbound requests of `accounts` as queue entries (`LEAD`), each scored
+    by the marketer (staff row in `rows`) it reached, best first."""
+    scores = np.empty(accounts.size)
     for i in range(accounts.size):
         s = 0.0
         for f in range(profile.shape[1]):
             s += profile[accounts[i], f] * scoring[rows[i], f]
-        lead = leads[i]
+        scores[i] = s
+    best = np.argsort(-scores, kind="mergesort")[:passed]
+    leads = np.empty(best.size, dtype=LEAD)
+    for k in range(best.size):
+        i = best[k]
+        lead = leads[k]
         lead.account = accounts[i]
         lead.marketer = staff[rows[i]].uid
-        lead.score = s
+        lead.score = scores[i]
         lead.created = week
         lead.inbound = True
         enter(life, accounts[i], State.LEAD, week)
