@@ -49,6 +49,7 @@ KEEP = (
     "blame_events",
     "training_gain",
     "morale_sales",
+    "message_consistency",
 )
 
 #: A metric: a summary key, or a function of one run's weekly table (indexed by week).
@@ -100,6 +101,7 @@ class Lab:
         self.root = root
         self._arms: dict[str, Arm] = {}
         self._results: dict[str, experiments.Results] = {}
+        self._sweeps: dict[str, experiments.Results] = {}
 
     def arm(
         self,
@@ -163,6 +165,27 @@ class Lab:
         assert len(runs) == arm.replications, f"{arm.name}: failed runs\n{results.runs['error'].dropna()}"
         assert len(weekly) == arm.replications * arm.weeks
         self._results[arm.name] = results
+
+    def sweep(self, experiment: experiments.Experiment, workers: int = 2) -> experiments.Results:
+        """A sweep that is not an arm (sample points, its own columns), run once per session on
+        `workers` local processes into a folder named after the experiment, under the same lock
+        scheme as the arms: tests on several xdist workers that need it share one run of it."""
+        name = experiment.name
+        if name not in self._sweeps:
+            out = self.root / name
+            with self._lock(Arm(name), block=True):
+                counts = experiments.load(out).manifest["counts"] if (out / "manifest.json").exists() else {}
+                done = bool(counts) and counts["ok"] == counts["total"]
+                results = (
+                    experiments.load(out) if done else experiment.run(out, workers=workers, progress=False)
+                )
+                counts = results.manifest["counts"]
+                assert counts["ok"] == counts["total"], (
+                    f"{name}: failed runs\n{results.runs['error'].dropna()}"
+                )
+                _ = results.weekly  # read while the lock is held
+            self._sweeps[name] = results
+        return self._sweeps[name]
 
     # ------------------------------------------------------------------ measuring
     def values(self, arm: Arm, metric: Metric) -> pd.DataFrame:
