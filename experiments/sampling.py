@@ -149,13 +149,17 @@ def _salib(method: str, problem: dict[str, Any], experiment: Experiment) -> np.n
 
 
 def _typed(spec: sim.ParamSpec, x: float) -> Any:
-    """A sampled number as the parameter's type: integers rounded (and kept in range), on/off at 0.5."""
+    """A sampled number as the parameter's type: integers rounded, on/off at 0.5; numbers kept in range.
+
+    SALib's Morris grid is computed in floating point, so a level at the top of a band can come out a
+    rounding error above it (0.9000000000000001 for a band ending at 0.9): clamped to the registry range.
+    """
     if spec.type == "bool":
         return bool(x >= 0.5)
+    lo, hi = spec.range
     if spec.type == "int":
-        lo, hi = spec.range
         return int(min(hi, max(lo, round(float(x)))))
-    return float(x)
+    return float(min(hi, max(lo, float(x))))
 
 
 def check_points(experiment: Experiment, samples: Samples) -> None:

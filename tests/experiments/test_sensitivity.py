@@ -11,7 +11,7 @@ from SALib.sample import sobol as sobol_sample
 from SALib.test_functions import Ishigami
 
 import sim
-from experiments.sensitivity import indices
+from experiments.sensitivity import differences, elementary_effects, indices
 
 NAMES = ["x0", "x1", "x2"]
 
@@ -100,3 +100,37 @@ def test_market_size_dominates_revenue_in_a_real_morris_screening():
     assert set(zip(table["outcome"], table["metric"], strict=True)) == {
         (o.description, o.name) for o in headline
     }
+
+
+def test_differences_pair_runs_on_point_and_replication_and_skip_failed_pairs():
+    runs = pd.DataFrame(
+        {
+            "design": ["a"] * 4 + ["b"] * 4,
+            "point": [0, 0, 1, 1] * 2,
+            "replication": [0, 1] * 4,
+            "status": ["ok"] * 7 + ["failed"],
+            "y": [10.0, 20.0, 30.0, 0.0, 12.0, 18.0, 33.0, np.nan],
+        }
+    )
+    out = differences(runs, "a", ["y"], relative=["y"])
+    assert out["design"].tolist() == ["b - a"] * 3
+    assert out[["point", "replication"]].values.tolist() == [[0, 0], [0, 1], [1, 0]]
+    assert out["y"].tolist() == [2.0, -2.0, 3.0]
+    assert out["y_relative"].tolist() == pytest.approx([0.2, -0.1, 0.1])
+    with pytest.raises(ValueError, match="'c'"):
+        differences(runs, "c", ["y"])
+
+
+def test_elementary_effects_are_the_steps_whose_mean_absolute_value_is_mu_star():
+    bounds = [[0.0, 1.0], [0.0, 2.0], [-1.0, 1.0]]
+    x = morris_sample.sample({"num_vars": 3, "names": NAMES, "bounds": bounds}, 6, num_levels=4, seed=1)
+    y = x @ np.array([10.0, -2.0, 0.0]) + 5.0 * (x[:, 0] > 0.5) * (x[:, 2] > 0)  # a step: one trajectory's
+    sampling = _sampling("morris", x, bounds)
+    effects = elementary_effects(sampling, y)
+    assert effects.shape == (6, 3)
+    table = indices(_runs([y]), sampling, {"y": "y"}, seed=0).set_index(["index", "parameter"])["value"]
+    for i, name in enumerate(NAMES):
+        assert np.abs(effects[:, i]).mean() == pytest.approx(table[("mu_star", name)])
+        assert effects[:, i].mean() == pytest.approx(table[("mu", name)])
+    with pytest.raises(ValueError, match="sample points"):
+        elementary_effects(sampling, y[:-1])

@@ -73,13 +73,25 @@ def test_example_specs_define_the_sweeps_the_issue_asks_for():
         if p.name == a.name and p.kind == "constant"
     )
     samples = draw(morris)
-    assert samples.raw.shape == (20 * (len(morris.axes) + 1), len(morris.axes))  # r = 20 trajectories
+    assert morris.sampling.samples == 10  # r = 10 trajectories
+    assert samples.raw.shape == (10 * (len(morris.axes) + 1), len(morris.axes))
     for axis in morris.axes:  # integer headcounts and accounts stay in a plausible band, as integers
         spec = next(p for p in sim.params() if p.name == axis.name)
         values = [p[axis.name] for p in samples.points]
         assert all(type(v) is {"int": int, "float": float, "bool": bool}[spec.type] for v in values)
     assert max(p["salespeople"] for p in samples.points) <= 40
     assert max(p["accounts"] for p in samples.points) <= 40_000
+
+    # the design differences: every parameter the designs leave free, over the same bands
+    pair = Experiment.from_toml(f"{SPECS}/morris_designs.toml")
+    assert pair.design_names == ["siloed", "merged", "shared_kpis"]
+    fixed = set().union(*(d.values for d in pair.designs))
+    assert {a.name for a in pair.axes} == {p.name for p in sim.params()} - fixed
+    bands = {a.name: a.bounds for a in morris.axes}
+    assert all(a.bounds == bands[a.name] for a in pair.axes)
+    for name in ("sobol.toml", "sobol_noise.toml"):  # a subset of the screened parameters, same bands
+        spec = Experiment.from_toml(f"{SPECS}/{name}")
+        assert all(a.bounds == bands[a.name] for a in spec.axes), name
 
 
 def test_samplers_are_seeded_and_integer_parameters_are_rounded_from_the_raw_matrix():
