@@ -41,6 +41,12 @@ def budget_factor(p: Params, marketers: int) -> float:
     return min(p.budget_factor_cap, math.sqrt(per_marketer / p.reference_budget_per_marketer))
 
 
+def selectivity(p: Params) -> float:
+    """Share of the candidates (scored aware accounts, inbound requests) a marketer does not pass:
+    none under a lead-volume KPI, the most under a revenue KPI."""
+    return p.marketing_revenue_weight * p.selectivity_per_revenue_weight
+
+
 def run_campaigns(model: TruceModel, rows: np.ndarray) -> int:
     """Marketers (`rows`) split effort, then each scores a pool of aware accounts and hands over its
     best; returns the number of leads handed over.
@@ -59,7 +65,7 @@ def run_campaigns(model: TruceModel, rows: np.ndarray) -> int:
     target = min(1.0, p.brand_per_effort * share * output / p.marketers) * budget
     market.update_brand(min(1.0, target), p.brand_decay)
     wanted = poisson_counts(rng, rate)
-    pools, total = _pools(wanted, weight * p.selectivity_per_revenue_weight, market.census[State.AWARE])
+    pools, total = _pools(wanted, selectivity(p), market.census[State.AWARE])
     if not total:
         return 0
     candidates = market.sample(rng, total, State.AWARE, State.AWARE)
@@ -98,7 +104,7 @@ def inbound(model: TruceModel, rows: np.ndarray) -> int:
     if not n:
         return 0
     accounts = market.sample(rng, n, State.AWARE, State.AWARE)
-    passed = math.ceil(n * (1.0 - p.marketing_revenue_weight * p.selectivity_per_revenue_weight))
+    passed = math.ceil(n * (1.0 - selectivity(p)))
     staff = model.staff
     reached = rows[rng.integers(0, rows.size, n)]
     leads = _passed(
@@ -109,15 +115,21 @@ def inbound(model: TruceModel, rows: np.ndarray) -> int:
 
 
 @kernel
+def _score(profile, account, scoring, row) -> float:
+    """A marketer's (staff `row`) score of an account: its profile seen through the marketer's model."""
+    s = 0.0
+    for f in range(profile.shape[1]):
+        s += profile[account, f] * scoring[row, f]
+    return s
+
+
+@kernel
 def _passed(accounts, rows, passed, profile, life, week, staff, scoring):
     """The `passed` best-scored inbound requests of `accounts` as queue entries (`LEAD`), each scored
     by the marketer (staff row in `rows`) it reached, best first."""
     scores = np.empty(accounts.size)
     for i in range(accounts.size):
-        s = 0.0
-        for f in range(profile.shape[1]):
-            s += profile[accounts[i], f] * scoring[rows[i], f]
-        scores[i] = s
+        scores[i] = _score(profile, accounts[i], scoring, rows[i])
     best = np.argsort(-scores, kind="mergesort")[:passed]
     leads = np.empty(best.size, dtype=LEAD)
     for k in range(best.size):
@@ -170,10 +182,7 @@ def _best_scored(candidates, pools, wanted, rows, noise, profile, life, week, st
     for m in range(rows.size):
         end = start + pools[m]
         for i in range(start, end):
-            s = 0.0
-            for f in range(profile.shape[1]):
-                s += profile[candidates[i], f] * scoring[rows[m], f]
-            scores[i] = s + noise[i]
+            scores[i] = _score(profile, candidates[i], scoring, rows[m]) + noise[i]
         for i in np.argsort(-scores[start:end], kind="mergesort")[: wanted[m]]:
             lead = leads[n]
             lead.account = candidates[start + i]
