@@ -1,8 +1,8 @@
-"""Executors behind one interface (`concurrent.futures.Executor`) and the loop that feeds them.
+"""The loop that feeds an executor (`drive`), and the choice of executor a sweep asked for.
 
-Serial, local processes and Dask differ only in where `run_task` executes; results are keyed by run
-id, never by completion order, and every task carries its own seed, so the numbers are identical
-whichever executor and however many workers ran them.
+Serial, local processes (`experiments.pool`) and Dask (`experiments.dask_executor`) differ only in
+where `run_task` executes; results are keyed by run id, never by completion order, and every task
+carries its own seed, so the numbers are identical whichever executor and however many workers ran them.
 
 A run that raises is a result (`run_task` returns its traceback as a failed outcome). A run the
 executor loses (a worker process killed, a Dask future cancelled, the scheduler gone) is not: it is
@@ -12,38 +12,21 @@ few times; an executor that cannot go on raises `ExecutorLost` within seconds.
 
 from __future__ import annotations
 
-import logging
-import multiprocessing
 import os
-import select
-import signal
 import sys
-import threading
-import time
-import traceback
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import (
-    FIRST_COMPLETED,
-    BrokenExecutor,
-    CancelledError,
-    Executor,
-    Future,
-    ProcessPoolExecutor,
-    wait,
-)
-from contextlib import contextmanager, nullcontext, suppress
-from typing import Any
+from concurrent.futures import FIRST_COMPLETED, BrokenExecutor, CancelledError, Executor, Future, wait
+from contextlib import contextmanager, nullcontext
 
+from experiments.dask_executor import dask_executor, gone, quiet_cascade
 from experiments.plan import Outcome, Task, run_task
-from sim import InputError
+from experiments.pool import LocalPool, SerialExecutor
 
 #: Exit code of a sweep whose executor was lost (sysexits' EX_TEMPFAIL: try again later).
 EXECUTOR_LOST = 75
 #: How often a lost run is re-submitted to a healthy executor before the sweep gives up on it.
 RUN_RETRIES = 2
-#: How often a broken local pool is replaced by a fresh one in one sweep.
-POOL_RESTARTS = 3
 
 
 class ExecutorLost(RuntimeError):
@@ -55,111 +38,13 @@ class ExecutorLost(RuntimeError):
     exit_code = EXECUTOR_LOST
 
 
-class SerialExecutor(Executor):
-    """Runs each task in this process at `submit`: for debugging, profiling, and one-core machines."""
-
-    def submit(self, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Future:
-        future: Future = Future()
-        try:
-            future.set_result(fn(*args, **kwargs))
-        except Exception as exc:  # KeyboardInterrupt propagates: the sweep must stop, not record it
-            future.set_exception(exc)
-        return future
-
-
-def _worker_init(sweep_pid: int) -> None:
-    """Worker initialiser: Ctrl-C is the parent's to handle, so runs in flight are not torn down; and
-    the worker exits as soon as the sweep process is gone."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    watch_parent(sweep_pid)
-
-
-def watch_parent(pid: int) -> threading.Thread | None:
-    """Exit this process (at once, `os._exit`) when process `pid` ends; returns the watching thread.
-
-    A killed sweep cannot shut its pool down, and its workers (children of the forkserver, not of the
-    sweep) would wait for work forever, keeping the forkserver, the resource tracker and the sweep's
-    output pipes alive with them. On Linux a pidfd wakes the watcher the moment `pid` exits (zombie or
-    not); elsewhere the watcher polls twice a second.
-    """
-    if pid == os.getpid():
-        return None
-    fd: int | None = None
-    try:
-        fd = os.pidfd_open(pid)
-    except ProcessLookupError:
-        os._exit(1)
-    except (AttributeError, OSError):  # no pidfd on this platform or kernel
-        fd = None
-
-    def wait_for_exit() -> None:
-        if fd is not None:
-            select.select([fd], [], [])
-        else:
-            while _alive(pid):
-                time.sleep(0.5)
-        os._exit(1)
-
-    thread = threading.Thread(target=wait_for_exit, name="truce-watch-sweep", daemon=True)
-    thread.start()
-    return thread
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
-
-
-class LocalPool(Executor):
-    """`n` local worker processes (forkserver), replaced by a fresh pool when one of them dies.
-
-    Local processes start by forkserver, whatever the platform's default: forking a process that
-    already runs threads (pyarrow's, a Dask client's, a notebook's) can deadlock the child. The
-    server preloads the model once, so each worker starts in milliseconds. This is the pool's own
-    context; no global start method is set. (As with any non-fork start method, a script must
-    guard its entry point with `if __name__ == "__main__":`.)
-    """
-
-    def __init__(self, n: int, restarts: int | None = None) -> None:
-        self.n = n
-        self.restarts = POOL_RESTARTS if restarts is None else restarts
-        self.pool = self._new()
-
-    def _new(self) -> ProcessPoolExecutor:
-        ctx = multiprocessing.get_context("forkserver")
-        ctx.set_forkserver_preload(["experiments.plan"])
-        return ProcessPoolExecutor(
-            max_workers=self.n, mp_context=ctx, initializer=_worker_init, initargs=(os.getpid(),)
-        )
-
-    def submit(self, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Future:
-        return self.pool.submit(fn, *args, **kwargs)
-
-    def renew(self) -> bool:
-        """Replace a broken pool by a fresh one; False once the restarts are used up."""
-        if self.restarts <= 0:
-            return False
-        self.restarts -= 1
-        self.pool.shutdown(wait=True, cancel_futures=True)  # a broken pool has terminated its workers
-        self.pool = self._new()
-        return True
-
-    def shutdown(self, wait: bool = True, *, cancel_futures: bool = False) -> None:
-        self.pool.shutdown(wait=wait, cancel_futures=cancel_futures)
-
-
 @contextmanager
 def executor_for(
     workers: int | None = None, scheduler: str | None = None, local_cluster: bool = False
 ) -> Iterator[tuple[Executor, int]]:
     """The executor a sweep asked for and how many runs it can work on at once."""
     if scheduler or local_cluster:
-        with _dask(workers, scheduler) as pair:
+        with dask_executor(workers, scheduler) as pair:
             yield pair
         return
     n = workers or os.cpu_count() or 1
@@ -171,109 +56,6 @@ def executor_for(
         yield pool, n
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
-
-
-@contextmanager
-def _dask(workers: int | None, scheduler: str | None) -> Iterator[tuple[Executor, int]]:
-    """A Dask executor on a running scheduler, or on a `LocalCluster` of one-thread worker processes."""
-    from distributed import Client, LocalCluster
-
-    cluster = None
-    if scheduler:
-        try:
-            client = Client(scheduler, timeout="10s")
-        except OSError as err:
-            raise InputError(f"--scheduler {scheduler}: cannot connect ({err})") from None
-    else:
-        n = workers or os.cpu_count() or 1
-        cluster = LocalCluster(n_workers=n, threads_per_worker=1, dashboard_address=None)
-        client = Client(cluster)
-    try:
-        executor = client.get_executor(pure=False)  # pure=False: never merge two runs into one task
-        with quiet_cascade():
-            yield executor, max(1, sum(client.nthreads().values()))
-    finally:
-        if client.status == "running":
-            client.close()
-        else:  # the scheduler is gone: do not wait for a reconnection, nor log the failure of one
-            with _quiet("distributed", "distributed.client", "distributed.utils"), suppress(Exception):
-                client.close(timeout=2)
-        if cluster is not None:
-            cluster.close()
-
-
-@contextmanager
-def _quiet(*names: str) -> Iterator[None]:
-    """Silence these loggers for a while (Dask logs a cancelled reconnection as an error)."""
-    logs = [logging.getLogger(name) for name in names]
-    before = [log.disabled for log in logs]
-    for log in logs:
-        log.disabled = True
-    try:
-        yield
-    finally:
-        for log, disabled in zip(logs, before, strict=True):
-            log.disabled = disabled
-
-
-class _CascadeFilter(logging.Filter):
-    """Drops tornado's report of an error raised inside distributed's `_cascade_future`.
-
-    When the scheduler goes away while a result is being fetched, distributed's executor lets the
-    `CommClosedError` escape into the event loop, which logs it as a 50-line traceback (and leaves
-    the future pending). The sweep notices the lost scheduler itself and says so in one line.
-    """
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        exc = record.exc_info[1] if record.exc_info else None
-        if exc is None:
-            return True
-        return not any(f.f_code.co_name == "_cascade_future" for f, _ in traceback.walk_tb(exc.__traceback__))
-
-
-class _ClosedCommFilter(logging.Filter):
-    """Drops distributed's report that a batched stream to the scheduler closed.
-
-    A client that writes to its scheduler at the moment the scheduler dies logs the closed stream as
-    an INFO record with a traceback; the sweep says in one line that its scheduler is gone.
-    """
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        return not record.getMessage().startswith("Batched Comm Closed")
-
-
-_FILTERS = {"tornado.application": _CascadeFilter(), "distributed.batched": _ClosedCommFilter()}
-_cascade_users = 0
-_cascade_lock = threading.Lock()
-
-
-@contextmanager
-def quiet_cascade() -> Iterator[None]:
-    """While any sweep runs on Dask, drop the noise of a lost scheduler that the sweep reports itself."""
-    global _cascade_users
-    with _cascade_lock:
-        _cascade_users += 1
-        for name, noise in _FILTERS.items():
-            logging.getLogger(name).addFilter(noise)
-    try:
-        yield
-    finally:
-        with _cascade_lock:
-            _cascade_users -= 1
-            if _cascade_users == 0:
-                for name, noise in _FILTERS.items():
-                    logging.getLogger(name).removeFilter(noise)
-
-
-def gone(executor: Executor) -> str | None:
-    """Why `executor` can run nothing more (e.g. its Dask scheduler is gone), or None if it can."""
-    client = getattr(executor, "_client", None)  # distributed's ClientExecutor
-    if client is not None:
-        status = str(getattr(client, "status", "running"))
-        if status != "running":
-            address = getattr(getattr(client, "scheduler", None), "address", None) or "?"
-            return f"the Dask scheduler at {address} is gone (client {status})"
-    return None
 
 
 def drive(

@@ -21,8 +21,9 @@ from typing import TYPE_CHECKING, Any
 
 from experiments import manifest as mf
 from experiments import storage
-from experiments.execute import ExecutorLost, SerialExecutor, drive, executor_for
+from experiments.execute import ExecutorLost, drive, executor_for
 from experiments.plan import Outcome, Task, tasks
+from experiments.pool import SerialExecutor
 from experiments.progress import SweepProgress
 from experiments.results import Results
 from experiments.sampling import check_points, draw

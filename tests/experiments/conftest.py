@@ -14,7 +14,7 @@ import pytest
 
 import sim
 from experiments import Experiment, Results
-from experiments.execute import SerialExecutor
+from experiments.pool import SerialExecutor
 from tests.cli_runner import run_truce
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from experiments import Experiment, load
-from experiments.execute import SerialExecutor
+from experiments.pool import SerialExecutor
 
 SMALL = """
 name = "small"

@@ -68,7 +68,7 @@ def test_a_lost_dask_result_is_one_line_not_a_tornado_traceback(caplog):
 
     from distributed import cfexecutor
 
-    from experiments.execute import quiet_cascade
+    from experiments.dask_executor import quiet_cascade
 
     assert callable(cfexecutor._cascade_future)  # the frame the filter looks for still exists
     log = logging.getLogger("tornado.application")
@@ -96,7 +96,7 @@ def test_a_closed_stream_to_a_dead_scheduler_is_not_reported_while_a_sweep_runs(
 
     from distributed import batched
 
-    from experiments.execute import quiet_cascade
+    from experiments.dask_executor import quiet_cascade
 
     log = logging.getLogger(batched.__name__)
     caplog.set_level(logging.INFO, logger=log.name)

@@ -24,7 +24,8 @@ import pyarrow.parquet as pq
 import pytest
 
 from experiments import Experiment, Results, load
-from experiments.execute import EXECUTOR_LOST, SerialExecutor
+from experiments.execute import EXECUTOR_LOST
+from experiments.pool import SerialExecutor
 
 ROOT = Path(__file__).resolve().parents[2]
 DASK = Path(sys.executable).with_name("dask")
@@ -232,12 +233,13 @@ def test_a_killed_pool_worker_is_replaced_and_the_sweep_completes(spec, whole, t
 NO_RESTARTS = """
 import sys
 from pathlib import Path
-from experiments import Experiment, execute
+from experiments import Experiment, pool
+from experiments.execute import ExecutorLost
 from experiments.sweep import sweep
-execute.POOL_RESTARTS = 0
+pool.POOL_RESTARTS = 0
 try:
     sweep(Experiment.from_toml(sys.argv[1]), Path(sys.argv[2]), workers=2, flush_seconds=0.3, progress=False)
-except execute.ExecutorLost as lost:
+except ExecutorLost as lost:
     print(lost, file=sys.stderr)
     sys.exit(lost.exit_code)
 """

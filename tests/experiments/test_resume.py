@@ -14,7 +14,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from experiments import Experiment, load
-from experiments.execute import SerialExecutor
+from experiments.pool import SerialExecutor
 
 SPEC = """
 name = "resume"

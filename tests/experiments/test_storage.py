@@ -12,7 +12,7 @@ import pytest
 
 import sim
 from experiments import Axis, Experiment, Sampling, load
-from experiments.execute import SerialExecutor
+from experiments.pool import SerialExecutor
 from experiments.storage import schemas
 from experiments.sweep import sweep
 from sim import InputError

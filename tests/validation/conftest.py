@@ -27,7 +27,7 @@ from filelock import FileLock, Timeout
 
 import experiments
 import sim
-from experiments.execute import SerialExecutor
+from experiments.pool import SerialExecutor
 from experiments.stats import paired, t_interval
 from tests.confidence import CI
 
