@@ -12,6 +12,7 @@ import numpy as np
 from sim import conflict, interventions_apply, marketing, people, sales, service
 from sim import tally as tallies
 from sim.agents import Employee, Marketer, Salesperson, ServiceAgent
+from sim.closing import close_deals
 from sim.contract import RunSpec, resolve
 from sim.design import Design
 from sim.errors import InputError
@@ -23,7 +24,7 @@ from sim.organisation import Organisation
 from sim.record import WeeklyCollector, record_week
 from sim.review import exchange_feedback, review
 from sim.rng import seed_sequence, spawn_streams
-from sim.selling import close_deals, context, open_going_concern, prospect, refer
+from sim.selling import context, open_going_concern, prospect, refer
 from sim.staff import ROLES, Role, Staff
 from sim.tally import Count
 from sim.workforce import Department, hire
