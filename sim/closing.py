@@ -17,15 +17,15 @@ from sim.compiled import kernel
 from sim.lifecycle import State, enter, market_move
 from sim.market import Source, forrester_effect
 from sim.rng import keyed_uniform3
-from sim.staff import Role
 from sim.tally import Count
 
 if TYPE_CHECKING:
     from sim.model import TruceModel
 
 
-def close_deals(model: TruceModel, reps: np.ndarray, delivery_ratio: float, tally: np.ndarray) -> None:
-    """Opportunities reach a decision at the owner's pace; over-promising lifts the odds of winning.
+def close_deals(model: TruceModel, reps: np.ndarray, servers: np.ndarray, tally: np.ndarray) -> None:
+    """Opportunities reach a decision at the owner's pace; over-promising lifts the odds of winning,
+    and a slow service (the backlog of the service staff, rows `servers`) lowers them (Forrester).
 
     Losses go back to the aware pool; wins become customers, assigned to a service agent; marketing's
     leads are reported back on. Counts into `tally` (won, lost, over-promises, bookings, reports).
@@ -33,20 +33,20 @@ def close_deals(model: TruceModel, reps: np.ndarray, delivery_ratio: float, tall
     p, market, staff, week = model.p, model.market, model.staff, model.week
     if not reps.size:
         return
-    servers = staff.rows(Role.SERVICE)
     wins, marketers, accounts, outcomes = _close(
         market.indices(State.OPPORTUNITY),
+        servers,
         staff.row_of,
         staff.table,
         p.packed,
-        np.uint64(model.keyed["decide"].key),
-        np.uint64(model.keyed["settle"].key),
+        model.keyed["decide"].key,
+        model.keyed["settle"].key,
         week,
         model.quota,
         sales.effort(p) / p.sales_cycle_weeks,
-        delivery_ratio,
-        staff.uid[servers],
-        service.room(model, servers),
+        model.org.service_help,
+        market.customers,
+        market.since,
         market.life,
         market.referred,
         market.value,
@@ -63,6 +63,7 @@ def close_deals(model: TruceModel, reps: np.ndarray, delivery_ratio: float, tall
 @kernel
 def _close(
     opps,
+    servers,
     row_of,
     staff,
     p,
@@ -71,9 +72,9 @@ def _close(
     week,
     company_quota,
     chance,
-    delivery_ratio,
-    servers,
-    room,
+    help_,
+    cust,
+    since,
     life,
     referred,
     value,
@@ -85,8 +86,11 @@ def _close(
 ):
     """The week's decisions on the open opportunities `opps` (`_decide`) and what follows (`_settle`).
     Returns the won accounts, and the reports written on marketing's leads: marketer ids, accounts
-    and outcomes. A slow service (`delivery_ratio`) lowers every deal's odds (Forrester)."""
-    log_delay_effect = np.log(forrester_effect(delivery_ratio))
+    and outcomes. Service's delivery ratio (its backlog against its capacity, as of last week's
+    loads) lowers every deal's odds; wins go to the service agent with the most room."""
+    capacity = p[0].service_capacity
+    ratio = service.delivery_ratio(staff, p, servers, capacity, help_, cust, server, since, week)
+    log_delay_effect = np.log(forrester_effect(ratio))
     opps, rows, promise, won = _decide(
         opps,
         deals["owner"],
@@ -105,8 +109,8 @@ def _close(
         rows,
         promise,
         won,
-        servers,
-        room,
+        staff["uid"][servers],
+        service.room(staff, servers, capacity, help_),
         settle_key,
         week,
         p,

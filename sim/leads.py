@@ -58,6 +58,14 @@ class LeadQueue:
         self.leads = append(self.leads, new)
 
 
+@kernel
+def extended(queue, n):
+    """The queued leads `queue` followed by `n` rows for the caller to fill (`LEAD` rows)."""
+    leads = np.empty(queue.size + n, dtype=LEAD)
+    leads[: queue.size] = queue
+    return leads
+
+
 def run_handoff(
     model: TruceModel, reps: np.ndarray, tally: np.ndarray, odds: float
 ) -> tuple[np.ndarray, np.ndarray]:

@@ -172,7 +172,6 @@ class TruceModel(mesa.Model):
             self.apply(iv)
         tally, self._carry = self._carry, tallies.new()
         p, market, staff, org = self.p, self.market, self.staff, self.org
-        staff.reports[:] = 0
         org.update()
         market.begin_week(p, self.streams["awareness"])
         people.begin_week(staff.table, p.packed, week, org.liaison_strength)
@@ -194,7 +193,7 @@ class TruceModel(mesa.Model):
         prospected = prospect(self, reps, odds)
         tally[Count.referrals] += referrals
         tally[Count.opportunities_created] += referrals + prospected + tally[Count.leads_qualified]
-        close_deals(self, reps, service.delivery_ratio(self, rows[Role.SERVICE]), tally)  # 4.
+        close_deals(self, reps, rows[Role.SERVICE], tally)  # 4.
         quality = service.serve(self, rows[Role.SERVICE])  # 5. onboarding and service
         cust = market.customers
         lost = market.churn(week, p)  # 6. churn

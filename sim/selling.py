@@ -55,26 +55,6 @@ def open_deal(a, row, source, marketer, log_odds, week, life, deals, profile, ta
     staff[row].open += 1
 
 
-@kernel
-def _open_all(accounts, rows, source, log_odds, week, life, deals, profile, taste, staff, p):
-    p = p[0]
-    for i in range(accounts.size):
-        open_deal(
-            accounts[i],
-            rows[i],
-            source,
-            -1,
-            log_odds,
-            week,
-            life,
-            deals,
-            profile,
-            taste,
-            staff,
-            p,
-        )
-
-
 def open_going_concern(model: TruceModel, rows: np.ndarray, accounts: np.ndarray) -> None:
     """The deals already in flight at week 0: qualified before any design took effect, so their chance
     depends on the account alone, and every design starts from the same company."""
@@ -99,15 +79,15 @@ def prospect(model: TruceModel, reps: np.ndarray, odds: float) -> int:
     organisation adds to a new deal's log-odds this week (`context`)."""
     s, market, staff, p = model.streams["selling"], model.market, model.staff, model.p
     wants = poisson_counts(s, 2 * p.self_sourced_per_rep_week * sales.effort(p) * staff.productivity[reps])
-    n = np.minimum(wants, sales.free(staff, p, reps))
-    total = int(n.sum())
+    n, total = _within_capacity(wants, staff.table, p.packed, reps)
     if not total or market.count(State.UNAWARE, State.AWARE) < total:
         return 0
     accounts = market.sample(s, total, State.UNAWARE, State.AWARE)
     return _prospect(
         accounts,
         s.random(total),
-        reps.repeat(n),
+        reps,
+        n,
         odds,
         model.week,
         market.life,
@@ -120,21 +100,32 @@ def prospect(model: TruceModel, reps: np.ndarray, odds: float) -> int:
 
 
 @kernel
-def _prospect(accounts, u, rows, log_odds, week, life, deals, profile, taste, staff, p):
+def _within_capacity(wants, staff, p, rows):
+    """How many of the accounts each salesperson (`rows`) `wants` to prospect it has room for, and
+    their total."""
+    n = np.minimum(wants, sales.free(staff, p, rows))
+    return n, n.sum()
+
+
+@kernel
+def _prospect(accounts, u, reps, n, log_odds, week, life, deals, profile, taste, staff, p):
     """Talking to the prospected `accounts` shows who really fits (`u` below the account's fit, times
     `cold_response_factor` for an account that does not know us): those become opportunities of the
-    salespeople in `rows`. Returns how many."""
+    salespeople who found them (the first `n[0]` accounts `reps[0]`'s, and so on). Returns how many."""
     p = p[0]
     state = life[0]
     fit = sigmoid(fit_log_odds(profile, taste, accounts, p.fit_sharpness))
-    opened = 0
-    for i in range(accounts.size):
-        response = fit[i] if state[accounts[i]] == State.AWARE else fit[i] * p.cold_response_factor
-        if u[i] < response:
-            open_deal(
-                accounts[i], rows[i], Source.SELF, -1, log_odds, week, life, deals, profile, taste, staff, p
-            )
-            opened += 1
+    opened = i = 0
+    for r in range(reps.size):
+        row = reps[r]
+        for _ in range(n[r]):
+            response = fit[i] if state[accounts[i]] == State.AWARE else fit[i] * p.cold_response_factor
+            if u[i] < response:
+                open_deal(
+                    accounts[i], row, Source.SELF, -1, log_odds, week, life, deals, profile, taste, staff, p
+                )
+                opened += 1
+            i += 1
     return opened
 
 
@@ -146,24 +137,34 @@ def refer(model: TruceModel, reps: np.ndarray, advocates: float, odds: float) ->
     n = int(w.poisson(p.referral_rate / 52 * advocates))
     if n <= 0:
         return 0
-    free = sales.free(model.staff, p, reps)
+    free = sales.free(model.staff.table, p.packed, reps)
     n = min(n, int(free.sum()), market.count(State.UNAWARE, State.AWARE))
     if n <= 0:
         return 0
     accounts = market.sample(w, n, State.UNAWARE, State.AWARE)
     rows = w.permutation(reps.repeat(free))[:n]  # n of the free places, distinct, at random
-    market.referred[accounts] = True
-    _open_all(
+    _open_referred(
         accounts,
         rows,
-        Source.REFERRAL.value,
         odds + p.referral_log_odds,
         model.week,
         market.life,
         market.deals,
         market.profile,
         market.taste,
+        market.referred,
         model.staff.table,
         p.packed,
     )
     return n
+
+
+@kernel
+def _open_referred(accounts, rows, log_odds, week, life, deals, profile, taste, referred, staff, p):
+    """The referred `accounts` become opportunities of the salespeople in `rows`."""
+    p = p[0]
+    referred[accounts] = True
+    for i in range(accounts.size):
+        open_deal(
+            accounts[i], rows[i], Source.REFERRAL, -1, log_odds, week, life, deals, profile, taste, staff, p
+        )
