@@ -269,16 +269,16 @@ def _unit(v: np.ndarray) -> np.ndarray:
 
 @kernel
 def _merged(a, b):
-    """The ascending arrays `a` and `b` (of distinct accounts) as one ascending array."""
+    """The ascending arrays `a` and `b` (of distinct accounts) as one ascending array. `b` is short (a
+    week's new customers, `a` the book), so `a` is copied in whole runs between `b`'s entries."""
     out = np.empty(a.size + b.size, dtype=np.int64)
-    i = j = 0
-    for k in range(out.size):
-        if j == b.size or (i < a.size and a[i] < b[j]):
-            out[k] = a[i]
-            i += 1
-        else:
-            out[k] = b[j]
-            j += 1
+    i = 0
+    for k in range(b.size):
+        j = i + np.searchsorted(a[i:], b[k])  # a[i:j] < b[k] <= a[j:]
+        out[i + k : j + k] = a[i:j]
+        out[j + k] = b[k]
+        i = j
+    out[i + b.size :] = a[i:]
     return out
 
 
