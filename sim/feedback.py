@@ -34,14 +34,15 @@ class FeedbackChannel:
         batches = self.pending.pop(model.week, [])
         if not batches:
             return np.zeros(len(staff), dtype=np.int64), 0
-        ids = np.concatenate([b[0] for b in batches])
-        accounts = np.concatenate([b[1] for b in batches])
-        outcomes = np.concatenate([b[2] for b in batches])
-        arrived = ids.size
-        rows = staff.row_of[ids]
-        here = rows >= 0
-        rows, accounts, outcomes = rows[here], accounts[here], outcomes[here]
-        marketing.learn(
-            staff.scoring, rows, model.market.profile, accounts, outcomes, p.learning_rate, p.fit_sharpness
+        ids, accounts, outcomes = (np.concatenate(column) for column in zip(*batches, strict=True))
+        received = marketing.learn(
+            staff.scoring,
+            staff.row_of,
+            ids,
+            accounts,
+            outcomes,
+            model.market.profile,
+            p.learning_rate,
+            p.fit_sharpness,
         )
-        return np.bincount(rows, minlength=len(staff)), arrived
+        return received, ids.size

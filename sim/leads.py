@@ -1,8 +1,10 @@
-"""The hand-off queue: marketing leads waiting for a salesperson, and what happens to them.
+"""The hand-off queue: marketing leads waiting for a salesperson, which of them leak, and who takes
+which.
 
 Leads are rows of a numpy structured array (account, marketer id, score, week created); every lead
-leaves the queue exactly once, accepted or leaked. First-contact delay is drawn in hours and discounted with
-the response-time curve of Oldroyd, McElheran & Elkington (2011).
+leaves the queue exactly once, accepted or leaked. What becomes of a taken lead (first contact,
+qualification, the opportunity or the report) is `sim.lead_outcomes`: the queue decides only who
+works which lead.
 """
 
 from __future__ import annotations
@@ -11,34 +13,16 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from sim import sales
+from sim import lead_outcomes, sales
 from sim.compiled import kernel
-from sim.lifecycle import State, enter, market_move
-from sim.market import Source, fit_log_odds, sigmoid
-from sim.selling import open_deal
+from sim.lifecycle import State, enter
 from sim.staff import append
 from sim.tally import Count
 
 if TYPE_CHECKING:
     from sim.model import TruceModel
 
-HOURS_PER_WEEK = 168.0
 _NO_IDS = np.empty(0, dtype=np.int64)
-# Qualification odds relative to contact within the hour: 1/7 an hour later, 1/60 at a day (HBR 2011).
-_CURVE_HOURS = np.log([1.0, 2.0, 24.0])
-_CURVE_LOG_ODDS = np.log([1.0, 1 / 7, 1 / 60])
-
-
-@kernel
-def response_log_odds(hours: np.ndarray, strength: float, shelf_life_weeks: float) -> np.ndarray:
-    """Log-odds multiplier of qualifying a lead first contacted after `hours`.
-
-    The published curve up to a day, then the lead goes stale over its shelf life (Houghton et al.);
-    `strength` (0..1) scales how much of the published effect applies to this market.
-    """
-    curve = np.interp(np.log(np.maximum(hours, 1.0)), _CURVE_HOURS, _CURVE_LOG_ODDS)
-    stale = np.maximum(hours - 24.0, 0.0) / (shelf_life_weeks * HOURS_PER_WEEK)
-    return strength * curve - stale
 
 
 #: A queued lead: the account, the marketer who passed it (id; -1 for a bought lead), its score, the
@@ -72,6 +56,14 @@ class LeadQueue:
     def append(self, new: np.ndarray) -> None:
         """Queue the leads `new` (`LEAD` rows) after those already waiting."""
         self.leads = append(self.leads, new)
+
+
+@kernel
+def extended(queue, n):
+    """The queued leads `queue` followed by `n` rows for the caller to fill (`LEAD` rows)."""
+    leads = np.empty(queue.size + n, dtype=LEAD)
+    leads[: queue.size] = queue
+    return leads
 
 
 def run_handoff(
@@ -168,7 +160,7 @@ def _handoff(
 ):
     """The hand-off of the queued `leads` with the week's draws (see `run_handoff`): who takes which
     lead, the hours to first contact (exponential around the person's own mean; the SLA caps it when
-    met), whether contact qualifies it, and what follows (`_settle`); counts into `tally`. Returns
+    met), whether contact qualifies it, and what follows (`sim.lead_outcomes`); counts into `tally`. Returns
     the leads left in the queue; the reports on lost leads (marketer ids, accounts, outcomes); and
     marketing's accepted leads, by marketer id and by taker id."""
     q = p[0]
@@ -198,27 +190,9 @@ def _handoff(
     m = take.size
     accounts, marketer = leads["account"][take], leads["marketer"][take]
     waited = week - leads["created"][take]
-    hours = np.empty(m)
-    sla = q.lead_sla_hours
-    for i in range(m):
-        w, lead = who[i], take[i]
-        mean = sales.response_hours(
-            q.response_hours,
-            carry[w],
-            staff[w].open,
-            staff[w].trust,
-            q.crm_level,
-            q.handoff_friction,
-            staff[w].hostility,
-            q,
-        )
-        h = -np.log1p(-respond[0, lead]) * mean
-        if sla > 0 and respond[1, lead] < compliance[w]:
-            fastest = min(q.fastest_contact_hours, sla)
-            h = min(h, fastest + (sla - fastest) * respond[2, lead])
-        hours[i] = max(h, q.contact_floor_hours)
-    qualified = _qualified(
-        hours + waited * HOURS_PER_WEEK,
+    hours = lead_outcomes.contact_hours(take, who, respond, carry, compliance, staff, q)
+    qualified = lead_outcomes.qualifies(
+        hours + waited * lead_outcomes.HOURS_PER_WEEK,
         look[2][take],
         profile,
         taste,
@@ -229,7 +203,7 @@ def _handoff(
         np.log(q.qualification_odds) + q.in_market_log_odds * leads["inbound"][take],
         q.fit_sharpness,
     )
-    sent = _settle(
+    sent = lead_outcomes.settle(
         accounts,
         who,
         marketer,
@@ -247,6 +221,7 @@ def _handoff(
         tally,
     )
     tally[Count.leads_accepted] += m
+    sla = q.lead_sla_hours
     tally[Count.sla_met] += np.sum(hours <= sla) if sla > 0 else 0
     tally[Count.wait_weeks_sum] += waited.sum()
     tally[Count.response_hours_sum] += hours.sum()
@@ -261,65 +236,6 @@ def _handoff(
         marketer[ours],
         staff["uid"][who[ours]],
     )
-
-
-@kernel
-def _settle(
-    accounts,
-    who,
-    marketer,
-    qualified,
-    waited,
-    report_u,
-    week,
-    context,
-    p,
-    life,
-    deals,
-    profile,
-    taste,
-    staff,
-    tally,
-):
-    """The contacted leads' outcomes land: each salesperson learns from marketing's leads; a lost
-    lead returns to the aware pool and is reported back with the salesperson's own probability
-    (`report_u`, one uniform per lead); a qualified one becomes an opportunity, its win chance
-    lowered by the weeks it went stale. Counts into `tally`; returns which leads were reported."""
-    p = p[0]
-    market_move(life, accounts[~qualified], State.AWARE, week)
-    sent = np.zeros(accounts.size, dtype=np.bool_)
-    qualified_, ours_qualified, ours_lost = 0, 0, 0
-    for i in range(accounts.size):
-        row = who[i]
-        if marketer[i] >= 0:
-            sales.learn_from_lead(staff[row], qualified[i], p)
-        if qualified[i]:
-            stale = (-p.stale_log_odds / p.lead_shelf_life_weeks) * waited[i]
-            source_ = Source.MARKETING if marketer[i] >= 0 else Source.BOUGHT
-            open_deal(
-                accounts[i],
-                row,
-                source_,
-                marketer[i],
-                context + stale,
-                week,
-                life,
-                deals,
-                profile,
-                taste,
-                staff,
-                p,
-            )
-        else:
-            sent[i] = marketer[i] >= 0 and sales.writes_up(staff[row], report_u[i], p)
-            ours_lost += marketer[i] >= 0
-        qualified_ += qualified[i]
-        ours_qualified += qualified[i] and marketer[i] >= 0
-    tally[Count.leads_qualified] += qualified_
-    tally[Count.opportunities_created_marketing] += ours_qualified
-    tally[Count.feedback_resolved] += ours_lost
-    tally[Count.feedback_reports] += sent.sum()
-    return sent
 
 
 @kernel
@@ -374,11 +290,3 @@ def _take(
         taken[j] = rank < free[looker[cand[j]]]
     take = cand[taken]
     return take, looker[take]
-
-
-@kernel
-def _qualified(hours, u, profile, taste, accounts, strength, shelf_life_weeks, log_odds, sharpness):
-    """Whether each contacted lead qualifies: the account's fit, discounted by the response time,
-    plus each lead's `log_odds`."""
-    delay = response_log_odds(hours, strength, shelf_life_weeks)
-    return u < sigmoid(fit_log_odds(profile, taste, accounts, sharpness) + (delay + log_odds))

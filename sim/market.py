@@ -19,7 +19,7 @@ import numpy as np
 from sim.compiled import kernel
 from sim.lifecycle import NEVER, State, begin_unaware, due, hazard_increment, market_move
 from sim.params import Params
-from sim.rng import Keyed, keyed_uniform
+from sim.rng import Keyed, keyed_unit
 from sim.staff import FEATURES
 
 _DELAY_RATIO = np.array([1.0, 1.5, 2.0, 3.0, 6.0])
@@ -107,7 +107,7 @@ class Market:
             self.wake,
             self.forget_at,
             self.hazard,
-            np.uint64(keyed["clock"].key),
+            keyed["clock"].key,
             self.forget,
         )
         self._churned: deque[tuple[int, np.ndarray]] = deque()  # (week, accounts), oldest first
@@ -188,14 +188,15 @@ class Market:
             self.referred,
             self.server,
             self.gap,
-            np.uint64(self.keyed["leave"].key),
+            self.keyed["leave"].key,
             week,
             p.churn_annual / 52,
             p.churn_sensitivity,
             p.churn_reference_satisfaction,
             p.referred_churn_factor,
+            self.life,
         )
-        self.move(lost, State.CHURNED, week)
+        self.moved(lost, State.CHURNED, week)
         return lost
 
     # ------------------------------------------------------------------ queries
@@ -209,7 +210,7 @@ class Market:
 
     def count(self, first: State, last: State | None = None) -> int:
         """Accounts in `first` (to `last`, if given)."""
-        return int(self.census[first : (first if last is None else last) + 1].sum())
+        return sum(self.census[first : (first if last is None else last) + 1].tolist())
 
     def indices(self, state: State) -> np.ndarray:
         """Indices of the accounts in `state`, ascending."""
@@ -268,16 +269,16 @@ def _unit(v: np.ndarray) -> np.ndarray:
 
 @kernel
 def _merged(a, b):
-    """The ascending arrays `a` and `b` (of distinct accounts) as one ascending array."""
+    """The ascending arrays `a` and `b` (of distinct accounts) as one ascending array. `b` is short (a
+    week's new customers, `a` the book), so `a` is copied in whole runs between `b`'s entries."""
     out = np.empty(a.size + b.size, dtype=np.int64)
-    i = j = 0
-    for k in range(out.size):
-        if j == b.size or (i < a.size and a[i] < b[j]):
-            out[k] = a[i]
-            i += 1
-        else:
-            out[k] = b[j]
-            j += 1
+    i = 0
+    for k in range(b.size):
+        j = i + np.searchsorted(a[i:], b[k])  # a[i:j] < b[k] <= a[j:]
+        out[i + k : j + k] = a[i:j]
+        out[j + k] = b[k]
+        i = j
+    out[i + b.size :] = a[i:]
     return out
 
 
@@ -316,22 +317,25 @@ def _sample(state, first, last, tries, chosen, got, seen):
 
 @kernel
 def _leave(
-    cust, satisfaction, referred, server, gap, key, week, base, sensitivity, reference, referred_factor
+    cust, satisfaction, referred, server, gap, key, week, base, sensitivity, reference, referred_factor, life
 ):
     """Which customers leave this week: a weekly hazard rising as satisfaction falls, lower for
     referred customers, met by each customer's keyed uniform for (week, account). Leavers lose their
-    server, promise gap and referral; returns them and the customers who stay (both ascending)."""
-    u = keyed_uniform(key, np.array([week]), cust)
+    server, promise gap and referral and enter the churned state; returns them and the customers who
+    stay (both ascending)."""
     leave = np.zeros(cust.size, dtype=np.bool_)
     # No customer's hazard exceeds that at satisfaction 0 (sensitivity >= 0): a draw above it stays.
     highest = base * np.exp(sensitivity * reference) * (1 + 1e-9)
     for i, c in enumerate(cust):
-        if u[i] >= highest:
+        u = keyed_unit(key, week, c)
+        if u >= highest:
             continue
         hazard = base * np.exp(sensitivity * (reference - satisfaction[c]))
         if referred[c]:
             hazard *= referred_factor
-        if u[i] < hazard:
+        if u < hazard:
             leave[i] = True
             server[c], gap[c], referred[c] = -1, 0.0, False
-    return cust[leave], cust[~leave]
+    lost = cust[leave]
+    market_move(life, lost, State.CHURNED, week)
+    return lost, cust[~leave]

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from sim.compiled import kernel
-from sim.leads import LEAD
+from sim.leads import extended
 from sim.lifecycle import State, enter
 from sim.people import WORK_HOURS
 from sim.rng import poisson_counts
@@ -70,7 +70,10 @@ def run_campaigns(model: TruceModel, rows: np.ndarray) -> int:
         return 0
     candidates = market.sample(rng, total, State.AWARE, State.AWARE)
     noise = rng.normal(0, p.scoring_noise, total)
-    leads = _best_scored(
+    queue = model.queue
+    waiting = len(queue)
+    queue.leads = _best_scored(
+        queue.leads,
         candidates,
         pools,
         wanted,
@@ -82,8 +85,7 @@ def run_campaigns(model: TruceModel, rows: np.ndarray) -> int:
         staff.table,
         staff.scoring,
     )
-    model.queue.append(leads)
-    return leads.size
+    return len(queue) - waiting
 
 
 def inbound(model: TruceModel, rows: np.ndarray) -> int:
@@ -105,13 +107,21 @@ def inbound(model: TruceModel, rows: np.ndarray) -> int:
         return 0
     accounts = market.sample(rng, n, State.AWARE, State.AWARE)
     passed = math.ceil(n * (1.0 - selectivity(p)))
-    staff = model.staff
-    reached = rows[rng.integers(0, rows.size, n)]
-    leads = _passed(
-        accounts, reached, passed, market.profile, market.life, model.week, staff.table, staff.scoring
+    staff, queue = model.staff, model.queue
+    waiting = len(queue)
+    queue.leads = _passed(
+        queue.leads,
+        accounts,
+        rows,
+        rng.integers(0, rows.size, n),
+        passed,
+        market.profile,
+        market.life,
+        model.week,
+        staff.table,
+        staff.scoring,
     )
-    model.queue.append(leads)
-    return leads.size
+    return len(queue) - waiting
 
 
 @kernel
@@ -124,19 +134,19 @@ def _score(profile, account, scoring, row) -> float:
 
 
 @kernel
-def _passed(accounts, rows, passed, profile, life, week, staff, scoring):
-    """The `passed` best-scored inbound requests of `accounts` as queue entries (`LEAD`), each scored
-    by the marketer (staff row in `rows`) it reached, best first."""
+def _passed(queue, accounts, rows, reached, passed, profile, life, week, staff, scoring):
+    """`queue` with the `passed` best-scored inbound requests of `accounts` after it (`LEAD` rows,
+    best first), each scored by the marketer it reached (staff row `rows[reached[i]]`)."""
     scores = np.empty(accounts.size)
     for i in range(accounts.size):
-        scores[i] = _score(profile, accounts[i], scoring, rows[i])
+        scores[i] = _score(profile, accounts[i], scoring, rows[reached[i]])
     best = np.argsort(-scores, kind="mergesort")[:passed]
-    leads = np.empty(best.size, dtype=LEAD)
+    leads = extended(queue, best.size)
     for k in range(best.size):
         i = best[k]
-        lead = leads[k]
+        lead = leads[queue.size + k]
         lead.account = accounts[i]
-        lead.marketer = staff[rows[i]].uid
+        lead.marketer = staff[rows[reached[i]]].uid
         lead.score = scores[i]
         lead.created = week
         lead.inbound = True
@@ -172,13 +182,13 @@ def _rates(staff, rows, per_week):
 
 
 @kernel
-def _best_scored(candidates, pools, wanted, rows, noise, profile, life, week, staff, scoring):
+def _best_scored(queue, candidates, pools, wanted, rows, noise, profile, life, week, staff, scoring):
     """Each marketer (`rows`) scores its own pool of candidates (consecutive slices of `pools`
     accounts) with its scoring model, plus noise, and hands over its best `wanted`: they become
-    leads. Returns them as queue entries (`LEAD`), by marketer and best first."""
+    leads. Returns `queue` with them after it (`LEAD` rows), by marketer and best first."""
     scores = np.empty(candidates.size)
-    leads = np.empty(min(wanted.sum(), candidates.size), dtype=LEAD)
-    n, start = 0, 0
+    leads = extended(queue, min(wanted.sum(), candidates.size))
+    n, start = queue.size, 0
     for m in range(rows.size):
         end = start + pools[m]
         for i in range(start, end):
@@ -197,21 +207,36 @@ def _best_scored(candidates, pools, wanted, rows, noise, profile, life, week, st
 
 
 @kernel
-def learn(scoring, rows, profile, accounts, outcomes, rate, sharpness) -> None:
+def learn(scoring, row_of, ids, accounts, outcomes, profile, rate, sharpness):
     """Online logistic regression on reported outcomes (step `rate`, the model's `sharpness`), one
     batch per marketer per week: every report's error is taken against the scoring model as it stood
-    before the batch."""
-    step = np.empty((rows.size, scoring.shape[1]))
-    for i in range(rows.size):
+    before the batch. Reports to marketers who have left (`ids` without a row) teach nobody here.
+    Returns the reports received per staff row."""
+    received = np.zeros(scoring.shape[0], dtype=np.int64)
+    rows = np.empty(ids.size, dtype=np.int64)
+    n = 0
+    for i in range(ids.size):
+        row = row_of[ids[i]]
+        if row >= 0:
+            rows[n] = row
+            received[row] += 1
+            n += 1
+    step = np.empty((n, scoring.shape[1]))
+    k = 0
+    for i in range(ids.size):
+        if row_of[ids[i]] < 0:
+            continue
         a, s = accounts[i], 0.0
         for f in range(scoring.shape[1]):
-            s += np.float64(profile[a, f]) * scoring[rows[i], f]
+            s += np.float64(profile[a, f]) * scoring[rows[k], f]
         error = rate * (outcomes[i] - 1.0 / (1.0 + np.exp(-(sharpness * s))))
         for f in range(scoring.shape[1]):
-            step[i, f] = error * profile[a, f]
-    for i in range(rows.size):
+            step[k, f] = error * profile[a, f]
+        k += 1
+    for k in range(n):
         for f in range(scoring.shape[1]):
-            scoring[rows[i], f] += step[i, f]
+            scoring[rows[k], f] += step[k, f]
+    return received
 
 
 @kernel

@@ -12,6 +12,7 @@ import numpy as np
 from sim import conflict, interventions_apply, marketing, people, sales, service
 from sim import tally as tallies
 from sim.agents import Employee, Marketer, Salesperson, ServiceAgent
+from sim.closing import close_deals
 from sim.contract import RunSpec, resolve
 from sim.design import Design
 from sim.errors import InputError
@@ -23,7 +24,7 @@ from sim.organisation import Organisation
 from sim.record import WeeklyCollector, record_week
 from sim.review import exchange_feedback, review
 from sim.rng import seed_sequence, spawn_streams
-from sim.selling import close_deals, context, open_going_concern, prospect, refer
+from sim.selling import context, open_going_concern, prospect, refer
 from sim.staff import ROLES, Role, Staff
 from sim.tally import Count
 from sim.workforce import Department, hire
@@ -171,7 +172,6 @@ class TruceModel(mesa.Model):
             self.apply(iv)
         tally, self._carry = self._carry, tallies.new()
         p, market, staff, org = self.p, self.market, self.staff, self.org
-        staff.reports[:] = 0
         org.update()
         market.begin_week(p, self.streams["awareness"])
         people.begin_week(staff.table, p.packed, week, org.liaison_strength)
@@ -193,7 +193,7 @@ class TruceModel(mesa.Model):
         prospected = prospect(self, reps, odds)
         tally[Count.referrals] += referrals
         tally[Count.opportunities_created] += referrals + prospected + tally[Count.leads_qualified]
-        close_deals(self, reps, service.delivery_ratio(self, rows[Role.SERVICE]), tally)  # 4.
+        close_deals(self, reps, rows[Role.SERVICE], tally)  # 4.
         quality = service.serve(self, rows[Role.SERVICE])  # 5. onboarding and service
         cust = market.customers
         lost = market.churn(week, p)  # 6. churn

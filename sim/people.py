@@ -36,11 +36,12 @@ def ready(staff, p, week: int, first: int = 0) -> None:
 def begin_week(staff, p, week: int, liaison: float) -> None:
     """Fix this week's ramp, productivity and meeting attendance (people go to the scheduled joint
     meetings less often when they trust the other side less), and how far each one's conflict with
-    the other side reaches the work (`hostility`)."""
+    the other side reaches the work (`hostility`); nobody has written a report yet this week."""
     ready(staff, p, week)
     p = p[0]
     hours = p.meeting_hours_week
     for r in range(staff.size):
+        staff[r].reports = 0
         attendance = min(1.0, p.attendance_at_no_trust + staff[r].trust)
         staff[r].meeting_hours = hours * attendance if hours > 0 else 0.0
         staff[r].hostility = hostility(staff[r].conflict, liaison, p)

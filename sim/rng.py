@@ -85,18 +85,18 @@ class Keyed:
     """One process's counter-based draws: a pure function of (key, week, account id)."""
 
     def __init__(self, seed: np.random.SeedSequence) -> None:
-        self.key = int(seed.generate_state(1, np.uint64)[0])
+        self.key = seed.generate_state(1, np.uint64)[0]  # a numpy uint64, as the kernels take it
 
     def uniform(self, week: int | np.ndarray, ids: np.ndarray) -> np.ndarray:
         """One uniform in (0, 1) per id (53 bits, never exactly 0, so its logarithm is finite), for
         one `week` for all ids or one week per id."""
         weeks = np.asarray(week, dtype=np.int64).reshape(-1)
-        return keyed_uniform(np.uint64(self.key), weeks, ids)
+        return keyed_uniform(self.key, weeks, ids)
 
     def uniform3(self, week: int, ids: np.ndarray) -> np.ndarray:
         """Three independent uniforms in (0, 1) per id (rows 0-2), 21 bits each, from one 64-bit draw:
         a deal's three decisions in a week cost one hash."""
-        return keyed_uniform3(np.uint64(self.key), week, ids)
+        return keyed_uniform3(self.key, week, ids)
 
 
 def poisson_counts(rng: np.random.Generator, means: np.ndarray) -> np.ndarray:

@@ -31,13 +31,9 @@ def capacity(rep_capacity: float, ramp: float, meeting_hours: float, reports: in
     return rep_capacity * ramped * max(0.0, 1 - p.rep_capacity_lost_per_busy * busy)
 
 
-def free(staff, p: Params, rows: np.ndarray) -> np.ndarray:
-    """`free_capacity` of the people in staff `rows`, as it stands now."""
-    return _free(rows, p.packed, staff.table)
-
-
 @kernel
-def _free(rows, p, staff):
+def free(staff, p, rows):
+    """`free_capacity` of the people in `rows` of the staff table `staff`, as it stands now."""
     p = p[0]
     out = np.empty(rows.size, dtype=np.int64)
     for i, r in enumerate(rows):

@@ -1,9 +1,10 @@
-"""Selling: opportunities opened (from leads, prospecting, referrals), progressed, won or lost.
+"""Selling: opportunities opened (from leads, prospecting, referrals) and each one's chance to win.
 
 Win chances come from the account's hidden fit, the salesperson's productivity (skill, ramp, training),
-the consistency of marketing's and sales' messages, marketing's orientation, how stale the lead got,
-negative word of mouth, over-promising at the close, and service's delivery delay (Forrester 1968).
-Salespeople are rows of the staff table; an opportunity's owner is stored by id.
+the consistency of marketing's and sales' messages, marketing's orientation, how stale the lead got
+and negative word of mouth; they are fixed when the opportunity opens. How the week's decisions on
+open opportunities fall is `sim.closing`. Salespeople are rows of the staff table; an opportunity's
+owner is stored by id.
 """
 
 from __future__ import annotations
@@ -13,13 +14,11 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from sim import sales, service
+from sim import sales
 from sim.compiled import kernel
-from sim.lifecycle import State, enter, market_move
-from sim.market import Source, fit_log_odds, forrester_effect, sigmoid
-from sim.rng import keyed_uniform3, poisson_counts
-from sim.staff import Role
-from sim.tally import Count
+from sim.lifecycle import State, enter
+from sim.market import Source, fit_log_odds, sigmoid
+from sim.rng import poisson_counts
 
 if TYPE_CHECKING:
     from sim.model import TruceModel
@@ -56,26 +55,6 @@ def open_deal(a, row, source, marketer, log_odds, week, life, deals, profile, ta
     staff[row].open += 1
 
 
-@kernel
-def _open_all(accounts, rows, source, log_odds, week, life, deals, profile, taste, staff, p):
-    p = p[0]
-    for i in range(accounts.size):
-        open_deal(
-            accounts[i],
-            rows[i],
-            source,
-            -1,
-            log_odds,
-            week,
-            life,
-            deals,
-            profile,
-            taste,
-            staff,
-            p,
-        )
-
-
 def open_going_concern(model: TruceModel, rows: np.ndarray, accounts: np.ndarray) -> None:
     """The deals already in flight at week 0: qualified before any design took effect, so their chance
     depends on the account alone, and every design starts from the same company."""
@@ -100,15 +79,15 @@ def prospect(model: TruceModel, reps: np.ndarray, odds: float) -> int:
     organisation adds to a new deal's log-odds this week (`context`)."""
     s, market, staff, p = model.streams["selling"], model.market, model.staff, model.p
     wants = poisson_counts(s, 2 * p.self_sourced_per_rep_week * sales.effort(p) * staff.productivity[reps])
-    n = np.minimum(wants, sales.free(staff, p, reps))
-    total = int(n.sum())
+    n, total = _within_capacity(wants, staff.table, p.packed, reps)
     if not total or market.count(State.UNAWARE, State.AWARE) < total:
         return 0
     accounts = market.sample(s, total, State.UNAWARE, State.AWARE)
     return _prospect(
         accounts,
         s.random(total),
-        reps.repeat(n),
+        reps,
+        n,
         odds,
         model.week,
         market.life,
@@ -121,21 +100,32 @@ def prospect(model: TruceModel, reps: np.ndarray, odds: float) -> int:
 
 
 @kernel
-def _prospect(accounts, u, rows, log_odds, week, life, deals, profile, taste, staff, p):
+def _within_capacity(wants, staff, p, rows):
+    """How many of the accounts each salesperson (`rows`) `wants` to prospect it has room for, and
+    their total."""
+    n = np.minimum(wants, sales.free(staff, p, rows))
+    return n, n.sum()
+
+
+@kernel
+def _prospect(accounts, u, reps, n, log_odds, week, life, deals, profile, taste, staff, p):
     """Talking to the prospected `accounts` shows who really fits (`u` below the account's fit, times
     `cold_response_factor` for an account that does not know us): those become opportunities of the
-    salespeople in `rows`. Returns how many."""
+    salespeople who found them (the first `n[0]` accounts `reps[0]`'s, and so on). Returns how many."""
     p = p[0]
     state = life[0]
     fit = sigmoid(fit_log_odds(profile, taste, accounts, p.fit_sharpness))
-    opened = 0
-    for i in range(accounts.size):
-        response = fit[i] if state[accounts[i]] == State.AWARE else fit[i] * p.cold_response_factor
-        if u[i] < response:
-            open_deal(
-                accounts[i], rows[i], Source.SELF, -1, log_odds, week, life, deals, profile, taste, staff, p
-            )
-            opened += 1
+    opened = i = 0
+    for r in range(reps.size):
+        row = reps[r]
+        for _ in range(n[r]):
+            response = fit[i] if state[accounts[i]] == State.AWARE else fit[i] * p.cold_response_factor
+            if u[i] < response:
+                open_deal(
+                    accounts[i], row, Source.SELF, -1, log_odds, week, life, deals, profile, taste, staff, p
+                )
+                opened += 1
+            i += 1
     return opened
 
 
@@ -147,214 +137,34 @@ def refer(model: TruceModel, reps: np.ndarray, advocates: float, odds: float) ->
     n = int(w.poisson(p.referral_rate / 52 * advocates))
     if n <= 0:
         return 0
-    free = sales.free(model.staff, p, reps)
+    free = sales.free(model.staff.table, p.packed, reps)
     n = min(n, int(free.sum()), market.count(State.UNAWARE, State.AWARE))
     if n <= 0:
         return 0
     accounts = market.sample(w, n, State.UNAWARE, State.AWARE)
     rows = w.permutation(reps.repeat(free))[:n]  # n of the free places, distinct, at random
-    market.referred[accounts] = True
-    _open_all(
+    _open_referred(
         accounts,
         rows,
-        Source.REFERRAL.value,
         odds + p.referral_log_odds,
         model.week,
         market.life,
         market.deals,
         market.profile,
         market.taste,
+        market.referred,
         model.staff.table,
         p.packed,
     )
     return n
 
 
-def close_deals(model: TruceModel, reps: np.ndarray, delivery_ratio: float, tally: np.ndarray) -> None:
-    """Opportunities reach a decision at the owner's pace; over-promising lifts the odds of winning.
-
-    Losses go back to the aware pool; wins become customers, assigned to a service agent; marketing's
-    leads are reported back on. Counts into `tally` (won, lost, over-promises, bookings, reports).
-    """
-    p, market, staff, week = model.p, model.market, model.staff, model.week
-    if not reps.size:
-        return
-    servers = staff.rows(Role.SERVICE)
-    wins, marketers, accounts, outcomes = _close(
-        market.indices(State.OPPORTUNITY),
-        staff.row_of,
-        staff.table,
-        p.packed,
-        np.uint64(model.keyed["decide"].key),
-        np.uint64(model.keyed["settle"].key),
-        week,
-        model.quota,
-        sales.effort(p) / p.sales_cycle_weeks,
-        delivery_ratio,
-        staff.uid[servers],
-        service.room(model, servers),
-        market.life,
-        market.referred,
-        market.value,
-        market.satisfaction,
-        market.gap,
-        market.server,
-        market.deals,
-        tally,
-    )
-    market.moved(wins, State.CUSTOMER, week)
-    model.feedback.post(week + p.feedback_delay_weeks, marketers, accounts, outcomes)
-
-
 @kernel
-def _close(
-    opps,
-    row_of,
-    staff,
-    p,
-    decide_key,
-    settle_key,
-    week,
-    company_quota,
-    chance,
-    delivery_ratio,
-    servers,
-    room,
-    life,
-    referred,
-    value,
-    satisfaction,
-    gap,
-    server,
-    deals,
-    tally,
-):
-    """The week's decisions on the open opportunities `opps` (`_decide`) and what follows (`_settle`).
-    Returns the won accounts, and the reports written on marketing's leads: marketer ids, accounts
-    and outcomes. A slow service (`delivery_ratio`) lowers every deal's odds (Forrester)."""
-    log_delay_effect = np.log(forrester_effect(delivery_ratio))
-    opps, rows, promise, won = _decide(
-        opps,
-        deals["owner"],
-        deals["p_win"],
-        row_of,
-        staff,
-        p,
-        decide_key,
-        week,
-        company_quota,
-        chance,
-        log_delay_effect,
-    )
-    sent = _settle(
-        opps,
-        rows,
-        promise,
-        won,
-        servers,
-        room,
-        settle_key,
-        week,
-        p,
-        life,
-        referred,
-        value,
-        satisfaction,
-        gap,
-        server,
-        deals,
-        staff,
-        tally,
-    )
-    reported = opps[sent]
-    return opps[won], deals["marketer"][reported], reported, won[sent]
-
-
-@kernel
-def _decide(opps, owner, p_win, row_of, staff, p, key, week, company_quota, chance, log_delay_effect):
-    """Of the opportunities `opps`, those (with an owner still on staff) that reach a decision this
-    week, in account order, with their owners' rows, whether the seller over-promised (more likely
-    when behind quota late in the quarter) and whether the deal was won. Each deal's three uniforms
-    are keyed by (week, account), so a deal meets the same luck in every design."""
+def _open_referred(accounts, rows, log_odds, week, life, deals, profile, taste, referred, staff, p):
+    """The referred `accounts` become opportunities of the salespeople in `rows`."""
     p = p[0]
-    opps = opps[row_of[owner[opps]] >= 0]
-    u = keyed_uniform3(key, week, opps)
-    due = u[0] < chance
-    opps, u_promise, u_win = opps[due], u[1, due], u[2, due]
-    rows = row_of[owner[opps]]
-    promise, won = np.zeros(opps.size, dtype=np.bool_), np.zeros(opps.size, dtype=np.bool_)
-    for i in range(opps.size):
-        row = staff[rows[i]]
-        pace = sales.pace(row.bookings, row.ramp, company_quota, week, p)
-        chance_ = sales.overpromise_probability(pace, week, p.retention_bonus_share, p.integration, p)
-        promise[i] = u_promise[i] < chance_
-        odds = p_win[opps[i]] / (np.float32(1) - p_win[opps[i]])
-        logit = np.log(odds) + promise[i] * p.overpromise_lift
-        logit += log_delay_effect
-        won[i] = u_win[i] < 1.0 / (1.0 + np.exp(-logit))
-    return opps, rows, promise, won
-
-
-@kernel
-def _settle(
-    opps,
-    rows,
-    promise,
-    won,
-    servers,
-    room,
-    key,
-    week,
-    p,
-    life,
-    referred,
-    value,
-    satisfaction,
-    gap,
-    server,
-    deals,
-    staff,
-    tally,
-):
-    """Decided deals land: the seller's pipeline shrinks and a win books its value (referred customers
-    are worth more); losses return to the aware pool, wins become customers with the promise gap an
-    over-promise left, each given to the service agent (`servers`, ids) with the most `room` left
-    (as a team lead balances the books); the seller reports marketing's leads back with its own
-    probability, keyed by (week, account), as the deal's decision. Counts into `tally`; returns
-    which were reported."""
-    p = p[0]
-    market_move(life, opps[~won], State.AWARE, week)
-    u = keyed_uniform3(key, week, opps)
-    bookings, marketing, won_marketing = 0.0, 0, 0
-    sent = np.zeros(opps.size, dtype=np.bool_)
-    for i in range(opps.size):
-        a, row = opps[i], staff[rows[i]]
-        row.open -= 1
-        if won[i]:
-            if referred[a]:
-                value[a] = value[a] * np.float32(p.referral_value_factor)
-            booked = np.float64(value[a])
-            row.bookings += booked
-            bookings += booked
-            enter(life, a, State.CUSTOMER, week)
-            satisfaction[a] = p.new_customer_satisfaction
-            gap[a] = p.overpromise_gap if promise[i] else 0.0
-            if servers.size:
-                k = np.argmax(room)
-                server[a] = servers[k]
-                room[k] -= p.onboarding_load
-        else:
-            referred[a] = False
-        if deals[a].source == Source.MARKETING:
-            sent[i] = sales.writes_up(row, u[1, i], p)
-            marketing += 1
-            won_marketing += won[i]
-        deals[a].owner = -1
-    tally[Count.deals_won] += won.sum()
-    tally[Count.deals_won_marketing] += won_marketing
-    tally[Count.deals_lost] += opps.size - won.sum()
-    tally[Count.overpromises] += promise.sum()
-    tally[Count.bookings] += bookings
-    tally[Count.feedback_resolved] += marketing
-    tally[Count.feedback_reports] += sent.sum()
-    return sent
+    referred[accounts] = True
+    for i in range(accounts.size):
+        open_deal(
+            accounts[i], rows[i], Source.REFERRAL, -1, log_odds, week, life, deals, profile, taste, staff, p
+        )

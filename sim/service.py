@@ -64,37 +64,19 @@ def _effort(staff, rows):
     return total
 
 
-def room(model: TruceModel, rows: np.ndarray) -> np.ndarray:
-    """Customer load each service agent (`rows`) could still take at normal quality, as of last week."""
-    return _room(model.staff.table, rows, model.p.service_capacity, model.org.service_help)
-
-
 @kernel
-def _room(staff, rows, service_capacity, help_):
+def room(staff, rows, service_capacity, help_):
+    """Customer load each service agent (`rows`) could still take at normal quality, as of last week."""
     out = np.empty(rows.size)
     for i, r in enumerate(rows):
         out[i] = capacity(staff[r], service_capacity, help_) - staff[r].load
     return out
 
 
-def delivery_ratio(model: TruceModel, rows: np.ndarray) -> float:
-    """Service's backlog against its capacity, as sales feel it when they close (at least 1)."""
-    market = model.market
-    return _delivery_ratio(
-        model.staff.table,
-        model.p.packed,
-        rows,
-        model.p.service_capacity,
-        model.org.service_help,
-        market.customers,
-        market.server,
-        market.since,
-        model.week,
-    )
-
-
 @kernel
-def _delivery_ratio(staff, p, rows, service_capacity, help_, cust, server, since, week):
+def delivery_ratio(staff, p, rows, service_capacity, help_, cust, server, since, week):
+    """Service's backlog against its capacity (agents `rows`), as sales feel it when they close (at
+    least 1)."""
     p = p[0]
     total = _capacity(staff, rows, service_capacity, help_)
     if total <= 0:

@@ -164,9 +164,13 @@ def fill_vacancies(model: TruceModel, tally: np.ndarray) -> None:
 @kernel
 def _leavers(staff, p, u):
     """The rows of those who quit this week: each person's uniform `u` below their quit hazard."""
-    return np.array(
-        [r for r in range(staff.size) if u[r] < people.quit_hazard(staff[r], p[0])], dtype=np.int64
-    )
+    rows = np.empty(staff.size, dtype=np.int64)
+    n = 0
+    for r in range(staff.size):
+        if u[r] < people.quit_hazard(staff[r], p[0]):
+            rows[n] = r
+            n += 1
+    return rows[:n]
 
 
 @kernel
