@@ -27,8 +27,17 @@ _DELAY_EFFECT = np.array([1.0, 0.75, 0.5, 0.3, 0.15])
 
 
 #: What an opportunity carries, per account (read while it is one): its owner (a salesperson's id),
-#: the marketer whose lead it was (id, for feedback; -1 if none), its `Source`, its chance to win.
-DEAL = np.dtype([("owner", np.int64), ("marketer", np.int64), ("source", np.int8), ("p_win", np.float32)])
+#: the marketer whose lead it was (id, for feedback; -1 if none), its `Source`, its chance to win,
+#: and whether its owner is holding it over to the next quarter (ready, no longer worked).
+DEAL = np.dtype(
+    [
+        ("owner", np.int64),
+        ("marketer", np.int64),
+        ("source", np.int8),
+        ("p_win", np.float32),
+        ("held", np.bool_),
+    ]
+)
 
 
 class Source(IntEnum):
