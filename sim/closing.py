@@ -91,10 +91,9 @@ def _close(
     capacity = p[0].service_capacity
     ratio = service.delivery_ratio(staff, p, servers, capacity, help_, cust, server, since, week)
     log_delay_effect = np.log(forrester_effect(ratio))
-    opps, rows, promise, won = _decide(
+    opps, rows, promise, won, pulled = _decide(
         opps,
-        deals["owner"],
-        deals["p_win"],
+        deals,
         row_of,
         staff,
         p,
@@ -109,6 +108,7 @@ def _close(
         rows,
         promise,
         won,
+        pulled,
         staff["uid"][servers],
         service.room(staff, servers, capacity, help_),
         settle_key,
@@ -129,16 +129,32 @@ def _close(
 
 
 @kernel
-def _decide(opps, owner, p_win, row_of, staff, p, key, week, company_quota, chance, log_delay_effect):
+def _decide(opps, deals, row_of, staff, p, key, week, company_quota, chance, log_delay_effect):
     """Of the opportunities `opps`, those (with an owner still on staff) that reach a decision this
-    week, in account order, with their owners' rows, whether the seller over-promised (more likely
-    when behind quota late in the quarter) and whether the deal was won. Each deal's three uniforms
-    are keyed by (week, account), so a deal meets the same luck in every design."""
+    week at their owner's quota-driven pace (`sales.closing_rate`), in account order, with their
+    owners' rows, whether the seller over-promised (more likely when behind quota late in the
+    quarter), whether the deal was won and whether it was pulled in ahead of its normal pace. A deal
+    its seller holds over (it would have been decided, but the quarter's quota is made) leaves the
+    seller's workload and is decided once the seller is below quota again, in practice the next
+    quarter's first week. Each deal's three uniforms are keyed by (week, account), so a deal meets
+    the same luck in every design."""
     p = p[0]
+    owner = deals["owner"]
     opps = opps[row_of[owner[opps]] >= 0]
     u = keyed_uniform3(key, week, opps)
-    due = u[0] < chance
-    opps, u_promise, u_win = opps[due], u[1, due], u[2, due]
+    due, pulled = np.zeros(opps.size, dtype=np.bool_), np.zeros(opps.size, dtype=np.bool_)
+    for i in range(opps.size):
+        deal, row = deals[opps[i]], staff[row_of[owner[opps[i]]]]
+        rate = sales.closing_rate(row.bookings, row.ramp, company_quota, week, p)
+        if deal.held:
+            due[i] = rate >= 1.0
+            continue
+        due[i] = u[0, i] < chance * rate
+        pulled[i] = due[i] and u[0, i] >= chance
+        if not due[i] and u[0, i] < chance:
+            deal.held = True
+            row.open -= 1
+    opps, pulled, u_promise, u_win = opps[due], pulled[due], u[1, due], u[2, due]
     rows = row_of[owner[opps]]
     promise, won = np.zeros(opps.size, dtype=np.bool_), np.zeros(opps.size, dtype=np.bool_)
     for i in range(opps.size):
@@ -146,11 +162,11 @@ def _decide(opps, owner, p_win, row_of, staff, p, key, week, company_quota, chan
         pace = sales.pace(row.bookings, row.ramp, company_quota, week, p)
         chance_ = sales.overpromise_probability(pace, week, p.retention_bonus_share, p.integration, p)
         promise[i] = u_promise[i] < chance_
-        odds = p_win[opps[i]] / (np.float32(1) - p_win[opps[i]])
+        odds = deals[opps[i]].p_win / (np.float32(1) - deals[opps[i]].p_win)
         logit = np.log(odds) + promise[i] * p.overpromise_lift
         logit += log_delay_effect
         won[i] = u_win[i] < 1.0 / (1.0 + np.exp(-logit))
-    return opps, rows, promise, won
+    return opps, rows, promise, won, pulled
 
 
 @kernel
@@ -159,6 +175,7 @@ def _settle(
     rows,
     promise,
     won,
+    pulled,
     servers,
     room,
     key,
@@ -175,11 +192,11 @@ def _settle(
     tally,
 ):
     """Decided deals land: the seller's pipeline shrinks and a win books its value (referred customers
-    are worth more); losses return to the aware pool, wins become customers with the promise gap an
-    over-promise left, each given to the service agent (`servers`, ids) with the most `room` left
-    (as a team lead balances the books); the seller reports marketing's leads back with its own
-    probability, keyed by (week, account), as the deal's decision. Counts into `tally`; returns
-    which were reported."""
+    are worth more, deals pulled in less); losses return to the aware pool, wins become customers
+    with the promise gap an over-promise left, each given to the service agent (`servers`, ids)
+    with the most `room` left (as a team lead balances the books); the seller reports marketing's
+    leads back with its own probability, keyed by (week, account), as the deal's decision. Counts
+    into `tally`; returns which were reported."""
     p = p[0]
     market_move(life, opps[~won], State.AWARE, week)
     u = keyed_uniform3(key, week, opps)
@@ -187,10 +204,13 @@ def _settle(
     sent = np.zeros(opps.size, dtype=np.bool_)
     for i in range(opps.size):
         a, row = opps[i], staff[rows[i]]
-        row.open -= 1
+        row.open -= not deals[a].held
+        deals[a].held = False
         if won[i]:
             if referred[a]:
                 value[a] = value[a] * np.float32(p.referral_value_factor)
+            if pulled[i]:
+                value[a] = value[a] * np.float32(1 - p.pull_in_discount)
             booked = np.float64(value[a])
             row.bookings += booked
             bookings += booked

@@ -27,8 +27,17 @@ _DELAY_EFFECT = np.array([1.0, 0.75, 0.5, 0.3, 0.15])
 
 
 #: What an opportunity carries, per account (read while it is one): its owner (a salesperson's id),
-#: the marketer whose lead it was (id, for feedback; -1 if none), its `Source`, its chance to win.
-DEAL = np.dtype([("owner", np.int64), ("marketer", np.int64), ("source", np.int8), ("p_win", np.float32)])
+#: the marketer whose lead it was (id, for feedback; -1 if none), its `Source`, its chance to win,
+#: and whether its owner is holding it over to the next quarter (ready, no longer worked).
+DEAL = np.dtype(
+    [
+        ("owner", np.int64),
+        ("marketer", np.int64),
+        ("source", np.int8),
+        ("p_win", np.float32),
+        ("held", np.bool_),
+    ]
+)
 
 
 class Source(IntEnum):
@@ -91,6 +100,7 @@ class Market:
         self.deals = np.zeros(n, dtype=DEAL)  # an opportunity's terms (see `DEAL`)
         self.deals["owner"] = self.deals["marketer"] = self.deals["source"] = -1
         self.brand = p.initial_brand
+        self.recommended = 0.0  # chance a buyer heard us recommended in the past year (word of mouth)
         # Each account's luck in its current state (see the module docstring).
         self.hazard = np.zeros(1)  # cumulative awareness hazard, the same for every unaware account
         self.wake = np.full(n, np.inf)  # awareness hazard at which an unaware account notices us
@@ -165,8 +175,9 @@ class Market:
     def spread_awareness(self, week: int, p: Params, advocates: float, detractors: float) -> None:
         """Unaware accounts learn of us from brand, from outside (Bass p) and from word of mouth; aware
         ones forget; churned ones return to the pool after their cool-down."""
-        imitation = p.bass_q * (advocates - p.negative_wom_weight * detractors) / self.n
-        hazard = p.brand_awareness_rate * self.brand + (p.bass_p + max(imitation, 0.0)) / 52
+        imitation = max(p.bass_q * (advocates - p.negative_wom_weight * detractors) / self.n, 0.0)
+        hazard = p.brand_awareness_rate * self.brand + (p.bass_p + imitation) / 52
+        self.recommended = -math.expm1(-imitation)
         self.hazard[0] += hazard_increment(hazard)
         wake_up, forget = (self.wake <= self.hazard[0]).nonzero()[0], (self.forget_at <= week).nonzero()[0]
         due(self.life, week, wake_up, forget)
@@ -257,6 +268,12 @@ class Market:
             self.taste = _unit(
                 self.taste + rng.normal(0, p.taste_drift_weekly * p.market_complexity, FEATURES)
             )
+
+    def salience(self) -> float:
+        """The chance that an aware buyer thinks of us when the need arises (mental availability):
+        our brand brings us to mind, and so does a recommendation heard from a peer (word of mouth
+        is the first influence on business buying, Keller Fay 2006)."""
+        return 1.0 - (1.0 - self.brand) * (1.0 - self.recommended)
 
     def update_brand(self, target: float, decay: float) -> None:
         """Brand is a stock: it moves toward what current brand effort sustains, at the decay rate."""

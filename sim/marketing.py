@@ -91,18 +91,18 @@ def run_campaigns(model: TruceModel, rows: np.ndarray) -> int:
 def inbound(model: TruceModel, rows: np.ndarray) -> int:
     """Buyers in the market who know us ask us: each week each aware account is in the market with
     probability `in_market_weekly` (most business buyers are out of the market at any time, Dawes
-    2021) and, knowing us, thinks of us with a probability equal to our brand's strength (mental
-    availability: a brand comes to mind when the need arises). The requests reach a marketer at
-    random (the inbound channel is marketing's), who scores them with its own model and passes them
-    to sales as leads as it passes its campaigns' (all of them under a lead-volume KPI, only the best
-    under a revenue KPI; the rest stay aware, to be nurtured). Without marketers nobody answers them.
-    Returns how many were passed."""
+    2021) and, knowing us, thinks of us with the probability our brand and peers' recommendations
+    give (`Market.salience`). The requests reach a marketer at random (the inbound channel is
+    marketing's), who scores them with its own model and passes them to sales as leads as it passes
+    its campaigns' (all of them under a lead-volume KPI, only the best under a revenue KPI; the rest
+    stay aware, to be nurtured). Without marketers nobody answers them. Returns how many were
+    passed."""
     p, market = model.p, model.market
     aware = int(market.census[State.AWARE])
     if not rows.size or not aware:
         return 0
     rng = model.streams["inbound"]
-    n = int(rng.binomial(aware, p.in_market_weekly * market.brand))
+    n = int(rng.binomial(aware, p.in_market_weekly * market.salience()))
     if not n:
         return 0
     accounts = market.sample(rng, n, State.AWARE, State.AWARE)

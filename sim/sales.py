@@ -92,6 +92,22 @@ def pace(bookings: float, ramp: float, company_quota: float, week: int, p) -> fl
 
 
 @kernel
+def closing_rate(bookings: float, ramp: float, company_quota: float, week: int, p) -> float:
+    """How fast a salesperson brings deals to a decision, as a multiple of the normal pace: quotas make
+    people game the timing (Oyer 1998; Larkin 2014). Once the quarter's quota is made, deals are held
+    over to count toward the next one; behind quota in the quarter's last weeks, deals are pulled in
+    (at a discount, `pull_in_discount`)."""
+    target = quota(company_quota, ramp, p)
+    if target <= 0:
+        return 1.0
+    if bookings >= target:
+        return p.closing_rate_quota_made
+    if elapsed(week) > QUARTER - p.chase_weeks:
+        return p.closing_rate_chasing
+    return 1.0
+
+
+@kernel
 def sla_compliance(trust: float, sla_hours: float, backing: float, p) -> float:
     """Probability of meeting the lead SLA (0 when there is none)."""
     if sla_hours <= 0:

@@ -51,6 +51,7 @@ def open_deal(a, row, source, marketer, log_odds, week, life, deals, profile, ta
     deal.p_win = 1.0 / (1.0 + np.exp(-logit))
     deal.owner = staff[row].uid
     deal.source = source
+    deal.held = False
     deal.marketer = marketer
     staff[row].open += 1
 

@@ -141,12 +141,13 @@ def _hand_over(model: TruceModel, role: Role, leavers: np.ndarray, stay: np.ndar
         if role is Role.SALES:  # nobody left to sell: the deals go cold, referral and all
             market.move(mine, State.AWARE, model.week)
             market.referred[mine] = False
+            market.deals["held"][mine] = False
         field_[mine] = -1
         return
     pick = stay[model.streams["hiring"].integers(stay.size, size=mine.size)]
     field_[mine] = staff.uid[pick]
-    if role is Role.SALES:
-        staff.open += np.bincount(pick, minlength=len(staff))
+    if role is Role.SALES:  # a deal held over stays held, off its new owner's workload
+        staff.open += np.bincount(pick[~market.deals["held"][mine]], minlength=len(staff))
 
 
 def fill_vacancies(model: TruceModel, tally: np.ndarray) -> None:

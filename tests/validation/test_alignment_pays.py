@@ -12,13 +12,14 @@ the alignment index (mean over weeks 53-260). The bands apply to the point estim
 reported with a 95 % bootstrap interval over companies (2,000 resamples of the 200 companies, the
 thirds drawn again in each, percentile interval, fixed seed). Nothing is fitted to these rows.
 
-Measured when these tests were written (200 companies, about 30 s on 2 cores): the most aligned
-third converts 0.120 of marketing's leads to won deals, the least 0.074 (the source: 0.29 and 0.24),
-a ratio of 1.63 [1.43, 1.81], above the band (strict xfail); the growth gap is +1.53 points
-[-0.37, +3.01], inside its band only at the point estimate (see the test). Across the companies the
-index is driven most by `feedback_probability` and `marketing_revenue_weight` (correlations 0.59 and
-0.48), conversion by `marketing_existing_focus` and `marketing_revenue_weight` (0.71 and 0.59);
-`marketing_revenue_weight` also enters two of the index's items directly (ODD 7.21).
+Measured (200 companies, about 30 s on 2 cores; December 2026, with deals timed to quotas): the most
+aligned third converts 0.127 of marketing's leads to won deals, the least 0.080 (the source: 0.29
+and 0.24), a ratio of 1.59 [1.43, 1.79], above the band (strict xfail); the growth gap is +0.25
+points [-1.31, +1.76], below its band (strict xfail; it was +1.53 [-0.37, +3.01] before). Across the
+companies the index is driven most by `feedback_probability` and `marketing_revenue_weight`
+(correlations 0.59 and 0.48 when first measured), conversion by `marketing_existing_focus` and
+`marketing_revenue_weight` (0.71 and 0.59); `marketing_revenue_weight` also enters two of the
+index's items directly (ODD 7.21).
 """
 
 from __future__ import annotations
@@ -114,8 +115,8 @@ def _by_third(companies: pd.DataFrame, record, column: str, label: str) -> None:
 @pytest.mark.xfail(
     strict=True,
     raises=AssertionError,
-    reason="held-out band 1.10-1.35 (29 % vs 24 %); measured 1.63, 95 % bootstrap CI [1.43, 1.81] "
-    "(conversion 0.120 in the most aligned third vs 0.074 in the least): above the band, the whole "
+    reason="held-out band 1.10-1.35 (29 % vs 24 %); measured 1.59, 95 % bootstrap CI [1.43, 1.79] "
+    "(conversion 0.127 in the most aligned third vs 0.080 in the least): above the band, the whole "
     "interval; not tuned",
 )
 def test_most_aligned_third_converts_marketing_leads_1_10_to_1_35_times_the_least(companies, record):
@@ -129,15 +130,19 @@ def test_most_aligned_third_converts_marketing_leads_1_10_to_1_35_times_the_leas
     assert 1.10 <= ci.mean <= 1.35, ci
 
 
+@pytest.mark.xfail(
+    strict=True,
+    raises=AssertionError,
+    reason="held-out band +1.5 to +6 points; measured +0.25, 95 % bootstrap CI [-1.31, +1.76] (top third "
+    "-0.36 % a year, bottom third -0.61 %): below the band; not tuned",
+)
 def test_most_aligned_third_grows_new_accounts_1_5_to_6_points_a_year_faster(companies, record):
     """Band +1.5 to +6 points on the point estimate: year-over-year change (%) in deals won, years
     2->3, 3->4 and 4->5 averaged per company, mean over the top third minus the bottom third.
 
-    Measured when this test was written: +1.53 points, 95 % bootstrap CI [-0.37, +3.01]; top third +1.00 %,
-    bottom third -0.53 % a year. The point estimate is at the band's lower edge and the interval
-    includes 0: moving the 67th most aligned company into the top third (thirds of 67/66/67 instead
-    of 67/67/66) gives +1.35, below the band. The row passes as defined, but the model does not
-    resolve the growth gap."""
+    When this test was written the row passed at the band's lower edge (+1.53 points, 95 % bootstrap
+    CI [-0.37, +3.01]), its interval including 0; since deals are timed to quotas (December 2026) the
+    point estimate is +0.25 [-1.31, +1.76]. Either way the model does not resolve the growth gap."""
     _by_third(companies, record, "growth", "new accounts, mean yearly change %, years 2-5")
     ci = record(
         "new accounts, yearly change, top third - bottom third (points)",

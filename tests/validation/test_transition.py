@@ -7,6 +7,8 @@ Sterman 2001); morale then drives quits and productivity. Every arm is `siloed` 
 experiments layer (`conftest.py`), paired 95% t intervals.
 """
 
+import pytest
+
 import sim
 
 SWITCH = 53
@@ -38,22 +40,35 @@ def test_switching_design_dips_morale_and_backing_shortens_the_dip(lab, record):
     assert shorter.low > 0, shorter  # backing makes it smaller (same seeds)
 
 
-def test_switching_to_shared_kpis_costs_revenue_first_and_pays_in_the_third_year(lab, record):
-    """Worse before better in revenue (156 weeks): revenue is lower over the 26 weeks after the switch
-    (meeting time, reset relationships, shaken morale) and higher over the third year (weeks 105-156)
-    than in the `siloed` company that stays as it is.
-
-    N = 100 here, not 10: the dip is small (about -9k EUR over 26 weeks, a few tenths of a percent;
-    -6k [-16k, +3k] with 40 seeds once conflict acted through the work, December 2026) against a
-    paired spread of about 26k EUR, so with fewer seeds its interval reaches zero."""
+def _switch_and_stay(lab):
+    """N = 100: the revenue effects of a switch are small against a paired spread of about 26k EUR
+    over 26 weeks."""
     switch = lab.arm("switch_to_shared_kpis_n100", interventions=TO_SHARED_KPIS, replications=100)
-    stay = lab.arm("siloed_n100", replications=100)
+    return switch, lab.arm("siloed_n100", replications=100)
+
+
+@pytest.mark.xfail(
+    strict=True,
+    raises=AssertionError,
+    reason="measured -0.8k EUR, 95 % CI [-5.1k, +3.6k] over weeks 53-78 (N = 100): no revenue dip "
+    "resolved since deals are timed to quotas (December 2026; before, -7.0k [-11.8k, -2.1k]); the "
+    "morale dip holds (test above); not tuned, see docs/ODD.md, Known divergences",
+)
+def test_switching_to_shared_kpis_costs_revenue_first(lab, record):
+    """Worse before better in revenue: revenue is lower over the 26 weeks after the switch (meeting
+    time, reset relationships, shaken morale) than in the `siloed` company that stays as it is. The
+    dip, when it showed, was a few tenths of a percent (about -7k EUR over 26 weeks)."""
     worse = record(
         "revenue, weeks 53-78, switch - stay",
-        lab.effect(switch, stay, lab.total("revenue", SWITCH, SWITCH + 25)),
-    )
-    better = record(
-        "revenue, weeks 105-156, switch - stay", lab.effect(switch, stay, lab.total("revenue", 105))
+        lab.effect(*_switch_and_stay(lab), lab.total("revenue", SWITCH, SWITCH + 25)),
     )
     assert worse.high < 0, worse
+
+
+def test_switching_to_shared_kpis_pays_in_the_third_year(lab, record):
+    """... and better later: revenue is higher over the third year (weeks 105-156) than in the
+    `siloed` company that stays as it is."""
+    better = record(
+        "revenue, weeks 105-156, switch - stay", lab.effect(*_switch_and_stay(lab), lab.total("revenue", 105))
+    )
     assert better.low > 0, better
