@@ -141,22 +141,6 @@ class Market:
         rest = self.indices(State.UNAWARE)
         self.move(rest[rng.random(rest.size) < p.initial_aware_share], State.AWARE, 0)
 
-    @property
-    def owner(self) -> np.ndarray:
-        return self.deals["owner"]
-
-    @property
-    def marketer(self) -> np.ndarray:
-        return self.deals["marketer"]
-
-    @property
-    def source(self) -> np.ndarray:
-        return self.deals["source"]
-
-    @property
-    def p_win(self) -> np.ndarray:
-        return self.deals["p_win"]
-
     # ------------------------------------------------------------------ the lifecycle
     def move(self, idx: np.ndarray, state: State, week: int) -> None:
         """Put accounts `idx` into `state` as of `week` (drawing their luck for the new state)."""

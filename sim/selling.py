@@ -66,10 +66,11 @@ def open_going_concern(model: TruceModel, rows: np.ndarray, accounts: np.ndarray
 def _open(model, rows, accounts, source, marketer, logit) -> None:
     market, staff = model.market, model.staff
     market.move(accounts, State.OPPORTUNITY, model.week)
-    market.p_win[accounts] = sigmoid(logit)
-    market.owner[accounts] = staff.uid[rows]
-    market.source[accounts] = source
-    market.marketer[accounts] = marketer
+    deals = market.deals
+    deals["p_win"][accounts] = sigmoid(logit)
+    deals["owner"][accounts] = staff.uid[rows]
+    deals["source"][accounts] = source
+    deals["marketer"][accounts] = marketer
     staff.open += np.bincount(rows, minlength=len(staff))
 
 

@@ -129,7 +129,7 @@ def _hand_over(model: TruceModel, role: Role, leavers: np.ndarray, stay: np.ndar
     """Leavers' open opportunities (sales) or customers (service) pass to colleagues who stay."""
     market, staff = model.market, model.staff
     if role is Role.SALES:  # an owner is set only while the account is an opportunity
-        field_, held = market.owner, market.indices(State.OPPORTUNITY)
+        field_, held = market.deals["owner"], market.indices(State.OPPORTUNITY)
     elif role is Role.SERVICE:  # a server only while it is a customer
         field_, held = market.server, market.customers
     else:
