@@ -346,14 +346,22 @@ def morris_section(
         )
         return table(both[frame.columns].rename(columns=short).rename_axis("parameter").reset_index())
 
+    top3 = dict.fromkeys(p for o in outcomes for p in norm[o].nlargest(3).index)
+    missing = [p for p in top3 if p not in chosen]
+    choice = (
+        "The Sobol parameters are the three largest mu* of each outcome in this screening."
+        if not missing
+        else "The Sobol parameters were chosen as the three largest mu* of each outcome in an earlier "
+        "screening (experiments/specs/sobol.toml); of this screening's three largest, "
+        f"{len(missing)} are not among them: " + ", ".join(f"`{p}`" for p in missing) + "."
+    )
     out = [*_facts(results, "Morris screening"), ""]
     out += [
         "### Normalised mu* (mu* / the outcome's largest), the top 25 of all parameters",
         "",
         "The first row is the seed-noise floor (below) on the same scale: a parameter at or under it in "
         "an outcome's column is not told apart from the seed's luck there. Ranked by the largest value "
-        "above the floor over the outcomes. The Sobol parameters (the three largest mu* of each outcome) "
-        "were chosen from the same screening.",
+        f"above the floor over the outcomes. {choice}",
         "",
         shown(norm, 25, sobol=True),
         "",
