@@ -50,9 +50,12 @@ def test_changed_lever_applies_on_reset(dash: Page):
     assert value.inner_text().startswith("0 ")
     step(dash)
     for hours in (1, 2, 3):  # one step per key press; each press re-renders the lever
-        lever.get_by_role("slider").focus()
+        slider = lever.get_by_role("slider")
+        slider.focus()
         dash.keyboard.press("ArrowRight")
         expect(value).to_have_text(re.compile(rf"^{hours} "))
+        # The next press must reach the re-rendered slider, not the one it replaces.
+        expect(slider).to_have_attribute("aria-valuenow", str(hours))
     expect(dash.locator(".truce-pending")).to_be_visible()
     assert week(dash) == 1  # staged: the running model is untouched until Reset
     dash.get_by_role("button", name="Reset", exact=True).click()
