@@ -228,6 +228,7 @@ def _handoff(
     keep = np.ones(leads.size, dtype=np.bool_)
     keep[take] = False
     ours = marketer >= 0
+    tally[Count.leads_accepted_bought] += m - ours.sum()
     return (
         leads[keep],
         marketer[sent],

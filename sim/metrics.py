@@ -36,7 +36,11 @@ def summary(weekly: pd.DataFrame | np.ndarray) -> dict[str, float]:
     def annual(flow: str, stock: str) -> float:
         return _ratio(w[flow].sum(), w[stock].mean() * years)
 
-    marketing_leads = (w["leads_generated"] - w["leads_bought"]).sum()
+    # Marketing's own leads that left the hand-off queue in the window, taken or leaked: the shares of
+    # its leads below count over these same leads, so neither can exceed 1 (leads still queued at the
+    # end, and the queue the run starts with, are in no share until they leave it).
+    leaked = (w["leads_leaked"] - w["leads_leaked_bought"]).sum()
+    resolved = leaked + (w["leads_accepted"] - w["leads_accepted_bought"]).sum()
     out = {
         "total_revenue": float(whole["revenue"].sum()),
         "profit": float(whole["profit"].sum()),
@@ -45,8 +49,8 @@ def summary(weekly: pd.DataFrame | np.ndarray) -> dict[str, float]:
         "marketing_turnover_annual": annual("quits_marketing", "headcount_marketing"),
         "service_turnover_annual": annual("quits_service", "headcount_service"),
         # Marketing's own leads only: bought leads leak at their own rate (validation compares them).
-        "lead_leakage_share": _ratio((w["leads_leaked"] - w["leads_leaked_bought"]).sum(), marketing_leads),
-        "mql_to_opportunity": _ratio(w["opportunities_created_marketing"].sum(), marketing_leads),
+        "lead_leakage_share": _ratio(leaked, resolved),
+        "mql_to_opportunity": _ratio(w["opportunities_created_marketing"].sum(), resolved),
         "win_rate": _ratio(w["deals_won"].sum(), (w["deals_won"] + w["deals_lost"]).sum()),
         "reps_at_quota_share": _ratio(w["rep_quarters_at_quota"].sum(), w["rep_quarters"].sum()),
         "mean_satisfaction": float(w["satisfaction"].mean()),
@@ -83,8 +87,7 @@ _READ = tuple(
             "headcount_service",
             "leads_leaked",
             "leads_leaked_bought",
-            "leads_generated",
-            "leads_bought",
+            "leads_accepted_bought",
             "opportunities_created_marketing",
             "deals_won",
             "deals_lost",

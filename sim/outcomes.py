@@ -97,6 +97,7 @@ WEEKLY: tuple[Outcome, ...] = (
     # Beyond the contract: what the loss account, validation and the dashboard need.
     _weekly("leads_bought", "leads per week", "int64"),
     _weekly("leads_leaked_bought", "leads per week", "int64"),
+    _weekly("leads_accepted_bought", "leads per week", "int64"),
     _weekly("opportunities_created_marketing", "opportunities per week", "int64"),
     _weekly("leads_inbound", "leads per week", "int64"),
     _weekly("deals_won_marketing", "deals per week", "int64"),

@@ -200,6 +200,7 @@ def _week(
     )
     w.leads_bought = t[Count.leads_bought]
     w.leads_leaked_bought = t[Count.leads_leaked_bought]
+    w.leads_accepted_bought = t[Count.leads_accepted_bought]
     w.opportunities_created_marketing = t[Count.opportunities_created_marketing]
     w.leads_inbound = t[Count.leads_inbound]
     w.deals_won_marketing = t[Count.deals_won_marketing]

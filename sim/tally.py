@@ -48,6 +48,7 @@ class Count(IntEnum):
     quits_service = 28
     leads_inbound = 29  # of leads_marketing, requests of in-market accounts that asked us
     deals_won_marketing = 30  # of deals_won, those from marketing's leads
+    leads_accepted_bought = 31  # of leads_accepted, bought ones
 
 
 #: The positions of hires and quits, by role code.
