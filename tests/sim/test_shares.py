@@ -51,7 +51,9 @@ def parameters(draw) -> dict:
 
 def test_the_share_outcomes_are_found():
     """Guard: the declarations name the shares this test checks (a renamed unit would empty them)."""
-    assert {"lead_leakage_share", "mql_to_opportunity", "win_rate", "reps_at_quota_share"} <= set(SUMMARY_SHARES)
+    assert {"lead_leakage_share", "mql_to_opportunity", "win_rate", "reps_at_quota_share"} <= set(
+        SUMMARY_SHARES
+    )
     assert {"win_rate", "satisfaction", "trust"} <= set(WEEKLY_SHARES)
 
 
