@@ -1,7 +1,9 @@
 """Truce: an agent-based model of the marketing-sales(-service) interface under organisational designs.
 
 Public API: `TruceModel`, `run`, `RunResult`, `Intervention`, `params`, `designs`, `load_design`,
-`Design`, `ParamSpec`, `InputError`, `resolve`, `RunSpec`, `Outcome`, `outcomes`.
+`Design`, `ParamSpec`, `InputError`, `resolve`, `RunSpec`, `Outcome`, `outcomes`, `summary` (the
+per-run outcomes of a weekly frame, e.g. a live run's weeks so far) and `loss_account` (one run's
+revenue and profit gap to another, by channel).
 """
 
 from typing import TYPE_CHECKING, Any
@@ -14,12 +16,20 @@ from sim.outcomes import Outcome, outcomes
 from sim.params import ParamSpec, params
 
 if TYPE_CHECKING:
+    from sim.loss import loss_account
+    from sim.metrics import summary
     from sim.model import TruceModel
     from sim.runner import RunResult, run
 
 #: Imported on first use: the model needs Mesa and pandas (a second), while checking input needs
 #: neither, so a refusal comes before that second is spent.
-_LAZY = {"TruceModel": "sim.model", "RunResult": "sim.runner", "run": "sim.runner"}
+_LAZY = {
+    "TruceModel": "sim.model",
+    "RunResult": "sim.runner",
+    "run": "sim.runner",
+    "summary": "sim.metrics",
+    "loss_account": "sim.loss",
+}
 
 
 def __getattr__(name: str) -> Any:
@@ -46,8 +56,10 @@ __all__ = [
     "designs",
     "get_design",
     "load_design",
+    "loss_account",
     "outcomes",
     "params",
     "resolve",
     "run",
+    "summary",
 ]

@@ -8,7 +8,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from sim.outcomes import TOTALS, weekly_names
+from sim.outcomes import TOTALS, WEEKS_LEFT, weekly_names
 
 COLUMNS = weekly_names()
 
@@ -68,6 +68,11 @@ def summary(weekly: pd.DataFrame | np.ndarray) -> dict[str, float]:
     # Whole-run totals of the flows the loss account prices (experiments compares them across designs).
     for flow in TOTALS:
         out[f"{flow}_total"] = float(whole[flow].sum())
+    # The loss account's time weights: what a week's flow brings is on the book for the week-ends left.
+    out["customer_weeks_total"] = float(whole["customers"].sum())
+    left = (weeks[-1] - weeks + 1).astype(float) if weeks.size else weeks.astype(float)
+    for flow in WEEKS_LEFT:
+        out[f"{flow}_weeks_left"] = float(whole[flow] @ left)
     return out
 
 
@@ -102,6 +107,7 @@ _READ = tuple(
             "blame_events",
             "referrals",
             *TOTALS,
+            *WEEKS_LEFT,
         )
     )
 )

@@ -144,6 +144,19 @@ _TOTALS = {
 }
 TOTALS = tuple(_TOTALS)
 
+#: Flows the loss account (`sim.loss`) counts in the weeks they have left to the horizon: summed into
+#: `<name>_weeks_left` as Σ count x (T - week + 1), the week-ends what a flow brings is on the book for.
+WEEKS_LEFT = (
+    "leads_accepted",
+    "leads_leaked",
+    "leads_qualified",
+    "opportunities_created",
+    "referrals",
+    "deals_won",
+    "churned",
+    "sales_capacity_fte",
+)
+
 #: The per-run summary, in the order of `summary`'s keys.
 SUMMARY: tuple[Outcome, ...] = (
     _summary("total_revenue", "EUR", headline=True),
@@ -167,6 +180,8 @@ SUMMARY: tuple[Outcome, ...] = (
     _summary("blame_events_annual", "events per year", "blame_events"),
     _summary("referrals", "referrals"),
     *(_summary(f"{flow}_total", unit, flow) for flow, unit in _TOTALS.items()),
+    _summary("customer_weeks_total", "customer-weeks"),
+    *(_summary(f"{flow}_weeks_left", f"{_TOTALS[flow]} x weeks", "weeks_left") for flow in WEEKS_LEFT),
 )
 
 
