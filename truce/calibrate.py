@@ -5,13 +5,11 @@ from __future__ import annotations
 import os
 from concurrent.futures import ProcessPoolExecutor
 
-from rich.console import Console
-from rich.table import Table
-
 import sim
 from experiments.calibrate import Fit, base_run, calibrate, design_toml, evaluations, load_funnel
 from sim import budget, files
 from sim.params import spec
+from truce.tables import show, table
 
 
 def run_calibration(
@@ -58,7 +56,7 @@ def run_calibration(
     text = design_toml(fit, funnel, design, name=path.stem, header=header)
     files.write_text(path, text)
     sim.resolve(path)
-    Console().print(f"wrote {path}: `truce run {path}` or `truce compare {path} siloed`")
+    show(f"wrote {path}: `truce run {path}` or `truce compare {path} siloed`")
     return 0
 
 
@@ -71,26 +69,26 @@ def size(run: sim.RunSpec, runs: int, replications: int, workers: int) -> budget
 
 
 def _print(fit: Fit, replications: int, root: int, weeks: int) -> None:
-    console = Console()
-    table = Table(
-        title=f"fit per target: {replications} replications, root seed {root}, {weeks} weeks "
+    title = (
+        f"fit per target: {replications} replications, root seed {root}, {weeks} weeks "
         f"(mean, 95% CI over replications)"
     )
-    for col in ("target", "observed", "fitted mean", "95% CI", "residual"):
-        table.add_column(col, justify="left" if col == "target" else "right")
-    for row in fit.table():
-        table.add_row(
+    columns = ("target", "observed", "fitted mean", "95% CI", "residual")
+    rows = [
+        (
             str(row["target"]),
             f"{row['observed']:.4g}",
             f"{row['fitted']:.4g}",
             f"{row['ci_low']:.4g} .. {row['ci_high']:.4g}",
             f"{row['residual']:+.3g}",
         )
-    console.print(table)
-    values = Table(title=f"fitted constants ({fit.evaluations} evaluations; {fit.message})")
-    for col in ("constant", "default", "fitted", "range"):
-        values.add_column(col, justify="left" if col == "constant" else "right")
+        for row in fit.table()
+    ]
+    fitted = table(title, columns, rows, right=columns[1:])
+    columns = ("constant", "default", "fitted", "range")
+    rows = []
     for name, value in fit.values.items():
         p = spec(name)
-        values.add_row(name, f"{p.default:.4g}", f"{value:.4g}", f"{p.range[0]} .. {p.range[1]}")
-    console.print(values)
+        rows.append((name, f"{p.default:.4g}", f"{value:.4g}", f"{p.range[0]} .. {p.range[1]}"))
+    title = f"fitted constants ({fit.evaluations} evaluations; {fit.message})"
+    show(fitted, table(title, columns, rows, right=columns[1:]))

@@ -79,6 +79,7 @@ def _cmd_compare(args: argparse.Namespace) -> int:
         workers=args.workers,
         overrides=_parse_set(args.set),
         max_hours=args.max_hours,
+        output=args.format,
     )
 
 
@@ -189,6 +190,13 @@ def build_parser() -> argparse.ArgumentParser:
         default=[],
         metavar="NAME=VALUE",
         help="override a parameter in every design (repeatable)",
+    )
+    cmp_.add_argument(
+        "--format",
+        choices=("table", "csv", "json", "markdown"),
+        default="table",
+        help="table: for people, never cut; csv, json: one row per design and outcome, full precision; "
+        "markdown: a GitHub table to paste",
     )
     _add_max_hours(cmp_)
     cmp_.set_defaults(func=_cmd_compare)

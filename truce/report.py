@@ -5,9 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from rich.console import Console
-from rich.table import Table
-
 if TYPE_CHECKING:
     import pandas as pd
 
@@ -23,24 +20,22 @@ def report(directory: Path, out: Path | None) -> int:
     from experiments.report import write_report
     from experiments.stats import describe
     from truce.compare import OUTCOMES
+    from truce.tables import show, table
 
     path = write_report(results, target)
     metrics = [m for m in OUTCOMES if m in results.runs.columns]
     stats = describe(results.runs, metrics).set_index(["metric", "design"])
     designs = list(dict.fromkeys(stats.index.get_level_values("design")))
     # One row per outcome, one column per design: readable on an 80-column terminal (see `compare`).
-    table = Table(title=f"{directory}: mean ± 95% CI over ok runs")
-    table.add_column("outcome")
-    for design in designs:
-        table.add_column(str(design), justify="right")
+    rows = []
     if metrics:
-        table.add_row("ok runs", *(str(stats.loc[(metrics[0], d), "n"]) for d in designs))
+        rows.append(("ok runs", *(str(stats.loc[(metrics[0], d), "n"]) for d in designs)))
     for metric in metrics:
         label, fmt = OUTCOMES[metric]
-        table.add_row(label, *(_cell(stats.loc[(metric, d)], fmt) for d in designs))
-    console = Console()
-    console.print(table)
-    console.print(f"report written to {path}", soft_wrap=True)
+        rows.append((label, *(_cell(stats.loc[(metric, d)], fmt) for d in designs)))
+    names = [str(design) for design in designs]
+    title = f"{directory}: mean ± 95% CI over ok runs"
+    show(table(title, ("outcome", *names), rows, right=names), f"report written to {path}")
     return 0
 
 
