@@ -6,6 +6,7 @@ Each function returns a `plotly.graph_objects.Figure` built from the tidy tables
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Callable
 
 import numpy as np
@@ -85,7 +86,11 @@ def time_series(weekly: pd.DataFrame, design_of: pd.Series, panels: list[str]) -
     colour = colours(designs)
     cols = 3
     rows = -(-len(panels) // cols)
-    fig = make_subplots(rows=rows, cols=cols, subplot_titles=panels, horizontal_spacing=0.06)
+    titles = [t.replace(" (", "<br>(", 1) for t in panels]  # unit on its own line: titles never overlap
+    fig = make_subplots(
+        rows=rows, cols=cols, subplot_titles=titles, horizontal_spacing=0.06, vertical_spacing=0.16
+    )
+    fig.update_annotations(font_size=13)
     for k, title in enumerate(panels):
         values = pd.DataFrame(
             {
@@ -124,39 +129,72 @@ def time_series(weekly: pd.DataFrame, design_of: pd.Series, panels: list[str]) -
                 ),
                 **where,
             )
-    fig.update_layout(height=330 * rows, margin={"t": 40, "b": 30}, legend={"orientation": "h", "y": -0.08})
+    fig.update_layout(height=340 * rows, margin={"t": 60, "b": 30}, legend={"orientation": "h", "y": -0.1})
     fig.update_xaxes(title_text="week", row=rows)
     return fig
 
 
+def _money(x: float) -> str:
+    """A bar's label: signed euros in M or k, three significant digits."""
+    for size, suffix in ((1e6, " M"), (1e3, " k")):
+        if abs(x) >= size:
+            return f"{x / size:+.3g}{suffix}".replace("-", "\u2212")
+    return f"{x:+.3g}".replace("-", "\u2212")
+
+
 def waterfall(account: pd.DataFrame, design: str, baseline: str) -> go.Figure:
-    """The revenue and profit accounts of `design` against `baseline` as two waterfalls."""
+    """The revenue and profit accounts of `design` against `baseline` as two horizontal waterfalls.
+
+    Channels read top-down on one shared axis of labels (the cost channels only in the profit account),
+    the observed gap last.
+    """
+    mine = account[account["design"] == design]
+    order = list(
+        dict.fromkeys(mine.assign(last=mine["kind"] == "total").sort_values("last", kind="stable")["label"])
+    )
     fig = make_subplots(
         rows=1,
         cols=2,
         subplot_titles=[f"revenue gap to {baseline}", f"profit gap to {baseline}"],
-        horizontal_spacing=0.12,
+        shared_yaxes=True,
+        horizontal_spacing=0.06,
     )
     for col, name in enumerate(("revenue", "profit"), start=1):
-        rows = account[(account["design"] == design) & (account["account"] == name)]
+        rows = mine[mine["account"] == name]
         measure = ["total" if kind == "total" else "relative" for kind in rows["kind"]]
         fig.add_trace(
             go.Waterfall(
-                x=rows["label"].tolist(),
-                y=[0.0 if m == "total" else v for m, v in zip(measure, rows["value"], strict=True)],
+                orientation="h",
+                y=rows["label"].tolist(),
+                x=[0.0 if m == "total" else v for m, v in zip(measure, rows["value"], strict=True)],
                 measure=measure,
-                text=[f"{v:+,.0f}" for v in rows["value"]],
+                text=[_money(v) for v in rows["value"]],
                 textposition="outside",
+                cliponaxis=False,
                 name=name,
                 showlegend=False,
-                hovertemplate="%{x}<br>%{text} EUR<extra></extra>",
+                hovertemplate="%{y}<br>%{text} EUR<extra></extra>",
             ),
             row=1,
             col=col,
         )
-    fig.update_layout(height=600, margin={"t": 90, "b": 200}, title_text=f"loss account: {design}")
-    fig.update_xaxes(tickangle=-40)
-    fig.update_yaxes(title_text="EUR (+ = design earns more)", col=1)
+        # Room on both sides for the labels outside the bars: they never run into the channel names.
+        steps = [v for m, v in zip(measure, rows["value"], strict=True) if m != "total"]
+        ends = [*np.cumsum(steps), *rows.loc[rows["kind"] == "total", "value"]]
+        low, high = min(0.0, *ends), max(0.0, *ends)
+        pad = 0.3 * (high - low or 1.0)
+        fig.update_xaxes(range=[low - pad, high + pad], row=1, col=col)
+    fig.update_layout(
+        height=140 + 30 * len(order),
+        margin={"t": 70, "b": 50, "l": 10, "r": 60},
+        title_text=f"loss account: {design}",
+        title_x=0.01,
+        title_xref="container",
+    )
+    fig.update_yaxes(
+        categoryorder="array", categoryarray=order, autorange="reversed", automargin=True, ticklabelstandoff=8
+    )
+    fig.update_xaxes(title_text="EUR (+ = design earns more)", zeroline=True, zerolinecolor="#888")
     return fig
 
 
@@ -167,7 +205,10 @@ def sensitivity_bars(table: pd.DataFrame, design: str) -> go.Figure:
     shown = ["mu_star"] if method == "morris" else ["S1", "ST"]
     outcomes = list(dict.fromkeys(table["outcome"]))
     names = list(dict.fromkeys(table["parameter"]))
-    fig = make_subplots(rows=1, cols=len(outcomes), subplot_titles=outcomes, shared_yaxes=True)
+    # Titles wrapped to the width of a panel, so neighbours never run into each other.
+    titles = ["<br>".join(textwrap.wrap(str(o), 14)) for o in outcomes]
+    fig = make_subplots(rows=1, cols=len(outcomes), subplot_titles=titles, shared_yaxes=True)
+    fig.update_annotations(font_size=13)
     palette = qualitative.Plotly
     for col, outcome in enumerate(outcomes, start=1):
         for i, index in enumerate(shown):
@@ -190,7 +231,8 @@ def sensitivity_bars(table: pd.DataFrame, design: str) -> go.Figure:
         height=max(300, 60 + 22 * len(names) * len(shown)),
         barmode="group",
         title_text=f"{method} sensitivity: {design}",
-        margin={"t": 60},
+        margin={"t": 100},
     )
-    fig.update_yaxes(autorange="reversed")
+    fig.update_yaxes(autorange="reversed", automargin=True, ticklabelstandoff=6)
+    fig.update_xaxes(nticks=4)
     return fig

@@ -1,39 +1,32 @@
 """The self-contained HTML report of a results folder: one file, plotly.js embedded, no network.
 
 A strategist opens it from a share or an e-mail on a machine without internet, so nothing is fetched:
-the plotly.js bundle is inlined once in the head and every figure only calls it.
+the plotly.js bundle is inlined once in the head and every figure only calls it. The page opens with
+the answer (`report_answer`: the headline differences in words, the designs ranked on each headline
+outcome, the top design's loss account), then the details; `report_format` holds its style and how
+numbers read.
 """
 
 from __future__ import annotations
 
 import html
 import json
-import numbers
+import re
 from pathlib import Path
 from typing import Any, Protocol
 
-import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 from plotly.offline import get_plotlyjs
 
-from experiments import figures
+from experiments import figures, report_answer
 from experiments.loss import loss_account
+from experiments.report_format import STYLE, diff, frame_table, interval, p_value, table, unit_label, value
+from experiments.report_format import number as number  # re-exported: docs/sensitivity/make.py
 from experiments.sensitivity import indices
 from experiments.stats import describe, ok_runs, paired
 from sim.files import write_text
-from sim.outcomes import headline
-
-#: Summary metrics in the report's main tables (all metrics are in the collapsed full table).
-HEADLINE = [o.name for o in headline()]
-STYLE = """
-body { font-family: system-ui, sans-serif; margin: 2em auto; max-width: 1400px; color: #222; }
-table { border-collapse: collapse; margin: 0.5em 0 1.5em; font-size: 0.85em; }
-th, td { border: 1px solid #ccc; padding: 3px 8px; text-align: right; }
-th { background: #f2f2f2; } td:first-child, th:first-child { text-align: left; }
-.facts td { text-align: left; }
-.note { color: #555; font-size: 0.9em; max-width: 70em; }
-"""
+from sim.outcomes import Outcome, outcomes
 
 
 class ResultsLike(Protocol):
@@ -44,34 +37,37 @@ class ResultsLike(Protocol):
     manifest: dict[str, Any]
 
 
-def number(x: object) -> str:
-    """A table cell: money without decimals, rates with three significant digits, text escaped."""
-    if x is None or (isinstance(x, float) and np.isnan(x)):
-        return "n/a"
-    if isinstance(x, bool | np.bool_) or not isinstance(x, numbers.Real):
-        return html.escape(str(x))
-    if abs(x) >= 100:
-        return f"{x:,.0f}"
-    return f"{x:.3g}" if x else "0"
-
-
-def _table(frame: pd.DataFrame) -> str:
-    head = "".join(f"<th>{html.escape(str(c))}</th>" for c in frame.columns)
-    body = "".join(
-        "<tr>" + "".join(f"<td>{number(v)}</td>" for v in row) + "</tr>"
-        for row in frame.itertuples(index=False)
-    )
-    return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+#: Unit of every summary metric, for formatting rows of the tidy statistics tables.
+UNITS = {o.name: o.unit for o in outcomes() if o.scope == "summary"}
 
 
 def _figure(fig: go.Figure) -> str:
-    return fig.to_html(full_html=False, include_plotlyjs=False, config={"displaylogo": False})
+    html_ = fig.to_html(full_html=False, include_plotlyjs=False, config={"displaylogo": False})
+    return f"<div class='figure'>{html_}</div>"
 
 
 def _join(*values: object) -> str | None:
     """`a / b` of the values that are known; None when none is (the row is then left out)."""
     known = [str(v) for v in values if v is not None]
     return " / ".join(known) or None
+
+
+def _scope(manifest: dict[str, Any], runs: pd.DataFrame, designs: list[str], baseline: str) -> str:
+    """Title, description and one line saying what was compared, above the answer."""
+    spec = manifest.get("spec", {})
+    name = html.escape(str(spec.get("name", "experiment")))
+    text = html.escape(str(spec.get("description", "")))
+    ok = int((runs["status"] == "ok").sum())
+    parts = [f"{len(designs)} design{'s' if len(designs) != 1 else ''}", f"baseline {baseline}"]
+    if spec.get("replications"):
+        parts.append(f"{spec['replications']} replications")
+    if spec.get("weeks"):
+        parts.append(f"{spec['weeks']} weeks")
+    parts.append(f"{ok:,} of {len(runs):,} runs ok")
+    return (
+        f"<h1>Truce experiment: {name}</h1>{f'<p>{text}</p>' if text else ''}"
+        f"<p class='scope'>{html.escape(' \u00b7 '.join(parts))}</p>"
+    )
 
 
 def _header(manifest: dict[str, Any], runs: pd.DataFrame) -> str:
@@ -101,12 +97,10 @@ def _header(manifest: dict[str, Any], runs: pd.DataFrame) -> str:
     rows = "".join(
         f"<tr><th>{k}</th><td>{html.escape(str(v))}</td></tr>" for k, v in facts.items() if v is not None
     )
-    name = html.escape(str(spec.get("name", "experiment")))
-    text = html.escape(str(spec.get("description", "")))
     resolved = html.escape(json.dumps(spec, indent=1, default=str))
     return (
-        f"<h1>Truce experiment: {name}</h1><p>{text}</p><table class='facts'>{rows}</table>"
-        f"<details><summary>full resolved spec (manifest)</summary><pre>{resolved}</pre></details>"
+        f"<h3 id='experiment'>Experiment and provenance</h3><table class='facts'><tbody>{rows}</tbody>"
+        f"</table><details><summary>full resolved spec (manifest)</summary><pre>{resolved}</pre></details>"
     )
 
 
@@ -117,12 +111,13 @@ def _failures(runs: pd.DataFrame) -> str:
     first = failed["error"].fillna("").astype(str).str.strip().str.split("\n").str[-1]
     shown = failed[["run_id", "design"]].assign(error=first).head(20)
     return (
-        f"<h2>Failed runs ({len(failed)})</h2><p class='note'>Left out of every statistic.</p>{_table(shown)}"
+        f"<h3 id='failures'>Failed runs ({len(failed)})</h3><p class='note'>Left out of every statistic."
+        f"</p>{frame_table(shown, summary='failed runs')}"
     )
 
 
 def _over_time(runs: pd.DataFrame, weekly: pd.DataFrame) -> str:
-    out = "<h2>Designs over time</h2>"
+    out = "<h3 id='over-time'>Designs over time</h3>"
     if weekly.empty:
         return out + "<p class='note'>Weekly series were not kept in this experiment (summaries only).</p>"
     panels = [t for t, (need, _) in figures.PANELS.items() if set(need) <= set(weekly.columns)]
@@ -138,69 +133,170 @@ def _over_time(runs: pd.DataFrame, weekly: pd.DataFrame) -> str:
     )
 
 
-def _summary(runs: pd.DataFrame, metrics: list[str]) -> str:
-    out = "<h2>Summary per design</h2>"
-    table = describe(runs, metrics)
-    if table.empty:
+def _label(o: Outcome) -> str:
+    return html.escape(f"{o.description} ({unit_label(o.unit)})")
+
+
+def _summary(runs: pd.DataFrame, shown: list[Outcome]) -> str:
+    out = "<h3 id='means'>Means per design</h3>"
+    table_ = describe(runs, [o.name for o in shown]).set_index(["metric", "design"])
+    if table_.empty:
         return out + "<p class='note'>No run finished.</p>"
-    main = table.pivot(index="design", columns="metric", values="mean")[metrics].reset_index()
+    designs = list(dict.fromkeys(table_.index.get_level_values("design")))
+    rows = [["ok runs", *(f"{table_.at[(shown[0].name, d), 'n']:,}" for d in designs)]] if shown else []
+    rows += [[_label(o), *(value(table_.at[(o.name, d), "mean"], o.unit) for d in designs)] for o in shown]
+    full = describe(runs)
+    every = [
+        [
+            html.escape(r.metric),
+            html.escape(str(r.design)),
+            f"{r.n:,}",
+            value(r.mean, UNITS.get(r.metric, "")),
+            diff(r.sd, UNITS.get(r.metric, "")).lstrip("+"),
+            interval(r.ci_low, r.ci_high, UNITS.get(r.metric, "")).replace(" pp", " %"),
+        ]
+        for r in full.itertuples(index=False)
+    ]
     return out + (
-        f"<p class='note'>Means over ok runs; sd and 95% t intervals in the full table.</p>{_table(main)}"
-        f"<details><summary>all metrics with sd and 95% CI</summary>{_table(describe(runs))}</details>"
+        "<p class='note'>Means over ok runs (money totals over the whole run; rates and indices after "
+        "the warm-up year).</p>"
+        + table(["outcome", *map(html.escape, designs)], rows, [False] + [True] * len(designs))
+        + table(
+            ["metric", "design", "n", "mean", "sd", "95 % CI"],
+            every,
+            [False, False, True, True, True, True],
+            summary="every summary metric with sd and 95% CI",
+            collapse=True,
+        )
     )
 
 
-def _paired(runs: pd.DataFrame, baseline: str, metrics: list[str]) -> str:
-    table = paired(runs, baseline, metrics)
+def _paired(runs: pd.DataFrame, baseline: str, shown: list[Outcome]) -> str:
+    frame = paired(runs, baseline, [o.name for o in shown])
+    by = {o.name: o for o in shown}
+    rows = [
+        [
+            html.escape(str(r.design)),
+            _label(by[r.metric]),
+            f"{r.n_pairs:,}",
+            diff(r.mean_diff, by[r.metric].unit, (r.ci_low, r.ci_high)),
+            diff(r.sd_diff, by[r.metric].unit).lstrip("+"),
+            interval(r.ci_low, r.ci_high, by[r.metric].unit),
+            p_value(r.p_t),
+            p_value(r.p_wilcoxon),
+        ]
+        for r in frame.itertuples(index=False)
+    ]
+    columns = ["design", "outcome", "pairs", "mean \u0394", "sd \u0394", "95 % CI", "p (t)", "p (Wilcoxon)"]
     return (
-        f"<h2>Paired differences to {html.escape(baseline)}</h2><p class='note'>design - baseline on the "
-        "same point and seed (common random numbers); 95% t interval, paired t and Wilcoxon p-values.</p>"
-        + _table(table)
+        f"<h3 id='paired'>Paired differences to {html.escape(baseline)}</h3><p class='note'>design \u2212 "
+        "baseline on the same point and seed (common random numbers); 95% t interval, paired t and "
+        "Wilcoxon p-values.</p>"
+        + table(columns, rows, [False, False, *[True] * 6], summary="every design and headline outcome")
     )
 
 
-def _loss(runs: pd.DataFrame, baseline: str) -> str:
-    account = loss_account(runs, baseline)
+def _loss(account: pd.DataFrame, baseline: str, top: str | None) -> str:
+    others = [d for d in account["design"].unique() if d != top]
     out = (
-        f"<h2>Loss account against {html.escape(baseline)}</h2><p class='note'>Each bar is a count "
-        "difference (design - baseline, same seeds) priced at the baseline's revenue per unit; + means "
-        "the design earns more through that channel. The residual makes each account add up exactly "
-        "to the observed gap (last bar). Method and limits: docs/loss_account.md.</p>"
+        f"<h3 id='loss'>Loss accounts against {html.escape(baseline)}</h3><p class='note'>The same "
+        "account as in the answer for every design"
+        f"{f' (besides {html.escape(top)}, shown there)' if top and others else ''}. Method and limits: "
+        "docs/loss_account.md.</p>"
     )
-    for design in account["design"].unique():
+    for design in others:
         out += _figure(figures.waterfall(account, design, baseline))
-    shown = account.drop(columns=["component", "kind"])
-    return out + f"<details><summary>loss account table with 95% CIs</summary>{_table(shown)}</details>"
+    shown = account[["design", "account", "label", "value", "ci_low", "ci_high"]]
+    rows = [
+        [
+            html.escape(str(r.design)),
+            r.account,
+            html.escape(str(r.label)),
+            diff(r.value, "EUR", (r.ci_low, r.ci_high)),
+            interval(r.ci_low, r.ci_high, "EUR"),
+        ]
+        for r in shown.itertuples(index=False)
+    ]
+    columns = ["design", "account", "channel", "EUR", "95 % CI"]
+    return out + table(
+        columns, rows, [False, False, False, True, True], summary="every account with 95% CIs", collapse=True
+    )
 
 
 def _sensitivity(runs: pd.DataFrame, sampling: dict[str, Any] | None) -> str:
     if not sampling or sampling.get("method") not in ("morris", "sobol"):
         return ""
-    out = f"<h2>Sensitivity ({sampling['method']})</h2>"
+    out = f"<h3 id='sensitivity'>Sensitivity ({sampling['method']})</h3>"
     try:
-        table = indices(runs, sampling)
+        table_ = indices(runs, sampling)
     except ValueError as err:
         return out + f"<p class='note'>Not computed: {html.escape(str(err))}.</p>"
-    for design in table["design"].unique():
-        out += _figure(figures.sensitivity_bars(table, design))
-    return out + f"<details><summary>indices with 95% confidence</summary>{_table(table)}</details>"
+    for design in table_["design"].unique():
+        out += _figure(figures.sensitivity_bars(table_, design))
+    return out + frame_table(table_, summary="indices with 95% confidence", collapse=True)
+
+
+def _answer(
+    runs: pd.DataFrame, baseline: str, weeks: int | None, account: pd.DataFrame | None, sensitivity: bool
+) -> str:
+    out = "<h2 id='answer'>The answer</h2>"
+    if account is None:
+        where = (
+            " (see <a href='#sensitivity'>Sensitivity</a> for what moves the outcomes)" if sensitivity else ""
+        )
+        return out + (
+            "<p>One design only, or no ok run of the baseline: there are no designs to rank. The means "
+            f"per outcome are under Details{where}.</p>"
+        )
+    words = "".join(f"<li>{html.escape(s)}</li>" for s in report_answer.sentences(runs, baseline, weeks))
+    out += f"<h3 id='in-words'>In words</h3><ul class='findings'>{words}</ul>"
+    return out + report_answer.rankings(runs, baseline) + report_answer.loss(account, runs, baseline, _figure)
+
+
+def _toc(body: str) -> str:
+    """A table of contents of the h2 and h3 headings that carry an id, h3 nested under their h2."""
+    tree: list[tuple[str, list[str]]] = []
+    for level, ident, title in re.findall(r"<h([23]) id='([^']+)'>(.*?)</h\1>", body):
+        link = f"<a href='#{ident}'>{re.sub('<[^>]+>', '', title)}</a>"
+        if level == "2" or not tree:
+            tree.append((link, []))
+        else:
+            tree[-1][1].append(link)
+    items = "".join(
+        f"<li>{link}" + (f"<ol><li>{'</li><li>'.join(subs)}</li></ol>" if subs else "") + "</li>"
+        for link, subs in tree
+    )
+    return f"<nav class='toc'><strong>Contents</strong><ol>{items}</ol></nav>"
 
 
 def write_report(results: ResultsLike, path: str | Path) -> Path:
-    """Write the HTML report of `results` to `path` (parents created) and return the path."""
+    """Write the HTML report of `results` to `path` (parents created) and return the path.
+
+    The answer comes first (headline differences in words, designs ranked per headline outcome with
+    paired 95% CIs, the top design's loss account), then the details (provenance, failures, designs
+    over time, means, paired differences, every loss account, sensitivity).
+    """
     runs, weekly, manifest = results.runs, results.weekly, results.manifest
     designs = list(dict.fromkeys(runs["design"]))
     baseline = manifest.get("baseline") or designs[0]
-    metrics = [m for m in HEADLINE if m in runs.columns]
-    body = [_header(manifest, runs), _failures(runs), _over_time(runs, weekly), _summary(runs, metrics)]
-    if len(designs) > 1 and (ok_runs(runs)["design"] == baseline).any():
-        body += [_paired(runs, baseline, metrics), _loss(runs, baseline)]
-    body.append(_sensitivity(runs, manifest.get("sampling")))
+    shown = report_answer.shown(runs)
+    weeks = manifest.get("spec", {}).get("weeks")
+    # None: nothing to compare (one design, or no ok run of the baseline)
+    account = loss_account(runs, baseline) if report_answer.comparable(runs, baseline) else None
+    details = [_header(manifest, runs), _failures(runs), _over_time(runs, weekly), _summary(runs, shown)]
+    if account is not None:
+        top = report_answer.top_design(runs, baseline)
+        details += [_paired(runs, baseline, shown), _loss(account, baseline, top and top[0])]
+    details.append(_sensitivity(runs, manifest.get("sampling")))
+    answer = _answer(runs, baseline, weeks, account, "id='sensitivity'" in details[-1])
+    body = answer + "<h2 id='details'>Details</h2>" + "".join(details)
     title = html.escape(f"Truce report: {manifest.get('spec', {}).get('name', Path(path).stem)}")
     page = (
         f'<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8"><title>{title}</title>'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">'
         f'<style>{STYLE}</style><script type="text/javascript">{get_plotlyjs()}</script></head>'
-        f"<body>{''.join(body)}</body></html>\n"
+        f"<body><div class='layout'>{_toc(body)}<main>{_scope(manifest, runs, designs, baseline)}{body}"
+        "</main></div></body></html>\n"
     )
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)

@@ -10,14 +10,16 @@ if TYPE_CHECKING:
 
 
 def report(directory: Path, out: Path | None) -> int:
-    """Write the report of `directory` to `out` (default `DIR/report.html`); print where and the
-    per-design means with 95% CI half-widths of the main outcomes."""
+    """Write the report of `directory` to `out` (default `DIR/report.html`); print the answer the
+    report opens with (its headline differences in words), the per-design means with 95% CI
+    half-widths of the main outcomes, and where the report is."""
     import experiments
     from sim import files
 
     results = experiments.load(directory)  # the folder and the output path, before plotly is imported
     target = files.check_out_file(out or directory / "report.html", "--out" if out else "report file")
     from experiments.report import write_report
+    from experiments.report_answer import comparable, sentences
     from experiments.stats import describe
     from truce.compare import OUTCOMES
     from truce.tables import show, table
@@ -35,7 +37,12 @@ def report(directory: Path, out: Path | None) -> int:
         rows.append((label, *(_cell(stats.loc[(metric, d)], fmt) for d in designs)))
     names = [str(design) for design in designs]
     title = f"{directory}: mean ± 95% CI over ok runs"
-    show(table(title, ("outcome", *names), rows, right=names), f"report written to {path}")
+    runs, manifest = results.runs, results.manifest
+    baseline = manifest.get("baseline") or runs["design"].iloc[0]
+    answer = []
+    if comparable(runs, baseline):
+        answer = [f"- {line}" for line in sentences(runs, baseline, manifest.get("spec", {}).get("weeks"))]
+    show(*answer, table(title, ("outcome", *names), rows, right=names), f"report written to {path}")
     return 0
 
 

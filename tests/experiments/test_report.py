@@ -78,7 +78,7 @@ def test_report_shows_designs_over_time_tables_and_the_loss_waterfall(report_pag
     shown = ("siloed", "shared_kpis", "Designs over time", "Staff turnover in sales", "Paired differences")
     for text in shown:
         assert text in page
-    assert "Loss account against siloed" in page and '"type":"waterfall"' in page
+    assert "Loss accounts against siloed" in page and '"type":"waterfall"' in page
     assert "loss account: shared_kpis" in page
     assert page.count("Plotly.newPlot") == 2  # time series + one waterfall (one design against siloed)
     assert "Failed runs (1)" in page and "ValueError: boom" in page
@@ -106,6 +106,7 @@ def test_cli_report_writes_the_default_file_and_prints_the_headline(tmp_path, mo
     out = capsys.readouterr().out
     assert (tmp_path / "report.html").exists()
     assert "report written to" in out and "shared_kpis" in out and "revenue" in out
+    assert out.index("paired runs") < out.index("mean ± 95% CI")  # the answer in words comes first
     assert main(["report", str(tmp_path), "--out", str(tmp_path / "x.html")]) == 0
     assert (tmp_path / "x.html").exists()
 
