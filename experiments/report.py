@@ -20,7 +20,7 @@ import plotly.graph_objects as go
 from plotly.offline import get_plotlyjs
 
 from experiments import figures, report_answer
-from experiments.loss import loss_account
+from experiments.loss import loss_account, recorded
 from experiments.report_format import STYLE, diff, frame_table, interval, p_value, table, unit_label, value
 from experiments.report_format import number as number  # re-exported: docs/sensitivity/make.py
 from experiments.sensitivity import indices
@@ -237,10 +237,15 @@ def _sensitivity(runs: pd.DataFrame, sampling: dict[str, Any] | None) -> str:
 
 
 def _answer(
-    runs: pd.DataFrame, baseline: str, weeks: int | None, account: pd.DataFrame | None, sensitivity: bool
+    runs: pd.DataFrame,
+    baseline: str,
+    weeks: int | None,
+    comparable: bool,
+    account: pd.DataFrame | None,
+    sensitivity: bool,
 ) -> str:
     out = "<h2 id='answer'>The answer</h2>"
-    if account is None:
+    if not comparable:
         where = (
             " (see <a href='#sensitivity'>Sensitivity</a> for what moves the outcomes)" if sensitivity else ""
         )
@@ -250,7 +255,13 @@ def _answer(
         )
     words = "".join(f"<li>{html.escape(s)}</li>" for s in report_answer.sentences(runs, baseline, weeks))
     out += f"<h3 id='in-words'>In words</h3><ul class='findings'>{words}</ul>"
-    return out + report_answer.rankings(runs, baseline) + report_answer.loss(account, runs, baseline, _figure)
+    out += report_answer.rankings(runs, baseline)
+    if account is None:
+        return (
+            out
+            + "<p class='note'>No loss account: these results predate its totals (run the sweep again).</p>"
+        )
+    return out + report_answer.loss(account, runs, baseline, _figure)
 
 
 def _toc(body: str) -> str:
@@ -281,14 +292,17 @@ def write_report(results: ResultsLike, path: str | Path) -> Path:
     baseline = manifest.get("baseline") or designs[0]
     shown = report_answer.shown(runs)
     weeks = manifest.get("spec", {}).get("weeks")
-    # None: nothing to compare (one design, or no ok run of the baseline)
-    account = loss_account(runs, baseline) if report_answer.comparable(runs, baseline) else None
+    comparable = report_answer.comparable(runs, baseline)  # not with one design, or no ok baseline run
+    # None also for results written before the loss account's weeks-left totals were recorded.
+    account = loss_account(runs, baseline) if comparable and recorded(runs) else None
     details = [_header(manifest, runs), _failures(runs), _over_time(runs, weekly), _summary(runs, shown)]
+    if comparable:
+        details.append(_paired(runs, baseline, shown))
     if account is not None:
         top = report_answer.top_design(runs, baseline)
-        details += [_paired(runs, baseline, shown), _loss(account, baseline, top and top[0])]
+        details.append(_loss(account, baseline, top and top[0]))
     details.append(_sensitivity(runs, manifest.get("sampling")))
-    answer = _answer(runs, baseline, weeks, account, "id='sensitivity'" in details[-1])
+    answer = _answer(runs, baseline, weeks, comparable, account, "id='sensitivity'" in details[-1])
     body = answer + "<h2 id='details'>Details</h2>" + "".join(details)
     title = html.escape(f"Truce report: {manifest.get('spec', {}).get('name', Path(path).stem)}")
     page = (

@@ -284,8 +284,8 @@ def loss(account: pd.DataFrame, runs: pd.DataFrame, baseline: str, figure: Calla
     return (
         f"<h3 id='top-loss'>Where {who}'s gap to {base} comes from</h3><p class='note'>{who} is the "
         f"{'top design' if first else f'best design other than {base}'} on {key.replace('_', ' ')}. Each "
-        f"bar is a count difference ({who} \u2212 {base}, same seeds) priced at {base}'s revenue per unit;"
-        f" + means {who} earns more through that channel, and the residual makes the bars add up exactly "
-        "to the observed gap (bold: 95 % CI excludes 0). Method and limits: docs/loss_account.md.</p>"
+        f"bar is a difference ({who} \u2212 {base}, same seeds) in a flow counted in the weeks it has left"
+        f" to the horizon, priced at {base}'s yields; + means {who} earns more through that channel, and"
+        " the bars add up to the observed gap (bold: 95 % CI excludes 0). Method: docs/loss_account.md.</p>"
         f"{figure(figures.waterfall(mine, design, baseline))}{_bars(mine)}"
     )

@@ -114,3 +114,13 @@ def test_cli_report_writes_the_default_file_and_prints_the_headline(tmp_path, mo
 def test_cli_report_on_a_folder_that_is_not_results_exits_2(tmp_path, capsys):
     assert main(["report", str(tmp_path)]) == 2
     assert "not a results folder" in capsys.readouterr().err
+
+
+def test_results_without_the_loss_totals_still_get_a_report(tmp_path):
+    """A folder written before the weeks-left totals existed: ranked and compared, no loss account."""
+    results = _results()
+    old = results.runs.drop(columns=[c for c in results.runs if c.endswith("_weeks_left")])
+    page = write_report(FakeResults(old, results.weekly, MANIFEST), tmp_path / "report.html").read_text()
+    assert "Designs ranked on each outcome" in page and "Paired differences" in page
+    assert "No loss account: these results predate its totals" in page
+    assert "id='loss'" not in page and "id='top-loss'" not in page
