@@ -19,7 +19,7 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.offline import get_plotlyjs
 
-from experiments import figures, report_answer
+from experiments import figures, report_answer, report_robust
 from experiments.loss import loss_account, recorded
 from experiments.report_format import STYLE, diff, frame_table, interval, p_value, table, unit_label, value
 from experiments.report_format import number as number  # re-exported: docs/sensitivity/make.py
@@ -303,6 +303,7 @@ def write_report(results: ResultsLike, path: str | Path) -> Path:
         details.append(_loss(account, baseline, top and top[0]))
     details.append(_sensitivity(runs, manifest.get("sampling")))
     answer = _answer(runs, baseline, weeks, comparable, account, "id='sensitivity'" in details[-1])
+    answer += report_robust.section(runs, manifest)  # "" unless the spec samples uncertainties
     body = answer + "<h2 id='details'>Details</h2>" + "".join(details)
     title = html.escape(f"Truce report: {manifest.get('spec', {}).get('name', Path(path).stem)}")
     page = (

@@ -133,6 +133,14 @@ def _cmd_report(args: argparse.Namespace) -> int:
     return report(Path(args.dir), Path(args.out) if args.out else None)
 
 
+def _cmd_robust(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from truce.robust import robust
+
+    return robust(Path(args.dir), args.outcome, args.within, args.format)
+
+
 def _cmd_calibrate(args: argparse.Namespace) -> int:
     from truce.calibrate import run_calibration
 
@@ -230,6 +238,36 @@ def build_parser() -> argparse.ArgumentParser:
         "--out", default=None, metavar="FILE", help="HTML file to write; when %(default)s, DIR/report.html"
     )
     rep.set_defaults(func=_cmd_report)
+
+    rob = sub.add_parser(
+        "robust",
+        help="each design's regret and satisficing share over the scenarios a sweep sampled",
+        description="Robust choice (Lempert, Popper & Bankes 2003) over a results folder whose spec "
+        "samples uncertainties, e.g. experiments/specs/robust.toml: per scenario each design's mean over "
+        "replications, its regret (shortfall from the scenario's best design), and per design the mean, "
+        "90th percentile and maximum regret and the share of scenarios within --within % of the best, "
+        "each with a 95 % interval over scenarios.",
+        formatter_class=fmt,
+    )
+    rob.add_argument("dir", help="results folder written by `truce sweep` from a spec sampling uncertainties")
+    rob.add_argument(
+        "--outcome", default="profit", help="summary metric; churn and turnover are better lower"
+    )
+    rob.add_argument(
+        "--within",
+        type=float,
+        default=5.0,
+        metavar="PERCENT",
+        help="satisficing: regret at most this %% of the best design's absolute value (0-100)",
+    )
+    rob.add_argument(
+        "--format",
+        choices=("table", "csv", "json", "markdown"),
+        default="table",
+        help="table: for people, never cut; csv, json: one row per design, full precision; "
+        "markdown: a GitHub table to paste",
+    )
+    rob.set_defaults(func=_cmd_robust)
 
     dash = sub.add_parser("dashboard", help="serve the live workshop dashboard", formatter_class=fmt)
     dash.add_argument("--host", default="127.0.0.1", help="address to serve on (0.0.0.0 for a projector PC)")

@@ -1,0 +1,48 @@
+"""`truce robust DIR`: each design's regret and satisficing share over the scenarios a sweep sampled."""
+
+from __future__ import annotations
+
+import json
+import math
+import sys
+from pathlib import Path
+
+#: `--format` choices, as `truce compare` has them.
+OUTPUTS = ("table", "csv", "json", "markdown")
+
+
+def robust(directory: Path, outcome: str, within: float, output: str = "table") -> int:
+    """Print the robust-choice table of the results folder `directory` on `outcome` in `output`:
+    table and markdown for people (rounded, with the answer in words), csv and json one row per
+    design at full precision (json NaN as null)."""
+    import experiments
+    from experiments.robust import check_within
+
+    check_within(within)  # before the folder is read
+    results = experiments.load(directory)
+    from experiments import report_robust
+    from experiments.robust import robust as compute
+
+    r = compute(results.runs, results.manifest, outcome, within)
+    frame = r.table.assign(outcome=outcome, within_percent=r.within, scenarios=r.scenarios)
+    if output == "csv":
+        frame.to_csv(sys.stdout, index=False)
+        return 0
+    if output == "json":
+        rows = [
+            {k: None if isinstance(v, float) and math.isnan(v) else v for k, v in row.items()}
+            for row in frame.to_dict("records")
+        ]
+        print(json.dumps(rows, indent=1, allow_nan=False))
+        return 0
+    columns, rows = report_robust.columns(r), report_robust.cells(r)
+    words = [f"- {line}" for line in report_robust.sentences(r)]
+    if output == "markdown":
+        from truce.compare import _markdown
+
+        print(f"**{report_robust.title(r)}**\n\n{_markdown(columns, rows)}\n\n" + "\n".join(words))
+        return 0
+    from truce.tables import show, table
+
+    show(*words, table(report_robust.title(r), columns, rows, right=columns[1:]))
+    return 0
