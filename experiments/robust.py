@@ -199,14 +199,16 @@ def robust(
     designs: Sequence[str] | None = None,
     resamples: int = RESAMPLES,
     seed: int = SEED,
+    where: str | None = None,
 ) -> Robust:
-    """Regret and satisficing share of each design (all of the folder's, or `designs`) on `outcome`.
+    """Regret and satisficing share of each design (all of the folder's, or `designs`) on `outcome`;
+    `where` names the results in an error (default: the spec file).
 
     Raises:
         InputError: the folder samples no uncertainty, the outcome is not a recorded summary metric,
             `within` is outside [0, 100], fewer than two designs, or no scenario where all finished.
     """
-    where = str(manifest.get("spec_file") or manifest.get("spec", {}).get("name", "results"))
+    where = where or str(manifest.get("spec_file") or manifest.get("spec", {}).get("name", "results"))
     names = scenario_names(manifest, where)
     check_outcome(runs, outcome, where)
     within = check_within(within)

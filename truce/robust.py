@@ -23,7 +23,7 @@ def robust(directory: Path, outcome: str, within: float, output: str = "table") 
     from experiments import report_robust
     from experiments.robust import robust as compute
 
-    r = compute(results.runs, results.manifest, outcome, within)
+    r = compute(results.runs, results.manifest, outcome, within, where=str(directory))
     frame = r.table.assign(outcome=outcome, within_percent=r.within, scenarios=r.scenarios)
     if output == "csv":
         frame.to_csv(sys.stdout, index=False)

@@ -204,6 +204,7 @@ def test_cli_refuses_a_folder_that_samples_no_uncertainty(truce, plain):
     done = truce("robust", str(plain.path))
     lines = done.stderr.strip().splitlines()
     assert done.returncode == 2 and len(lines) == 1 and "samples no uncertainty" in lines[0]
+    assert lines[0].startswith(f"truce: error: {plain.path}: ")
 
 
 def test_report_has_a_robust_choice_section_only_when_uncertainties_are_sampled(swept, plain, tmp_path):
