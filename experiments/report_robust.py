@@ -123,8 +123,8 @@ def _note(r: Robust) -> str:
 def section(runs: pd.DataFrame, manifest: Mapping[str, Any]) -> str:
     """The "Robust choice" section on profit (revenue if profit is missing), or "" when the folder
     samples no uncertainty."""
-    if not samples_uncertainties(manifest):
-        return ""
+    if not samples_uncertainties(manifest) or runs["design"].nunique() < 2:
+        return ""  # a sensitivity analysis of one design has nothing to choose between
     out = "<h3 id='robust'>Robust choice</h3>"
     name = OUTCOME if OUTCOME in runs.columns else "total_revenue"
     try:

@@ -16,10 +16,11 @@ def robust(directory: Path, outcome: str, within: float, output: str = "table") 
     table and markdown for people (rounded, with the answer in words), csv and json one row per
     design at full precision (json NaN as null)."""
     import experiments
-    from experiments.robust import check_within
+    from experiments.robust import check_within, scenario_names
 
     check_within(within)  # before the folder is read
     results = experiments.load(directory)
+    scenario_names(results.manifest, str(directory))  # before its runs are read
     from experiments import report_robust
     from experiments.robust import robust as compute
 
