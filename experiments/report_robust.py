@@ -81,10 +81,11 @@ def sentences(r: Robust) -> list[str]:
     safest = r.table.sort_values("max_regret", kind="stable").iloc[0]
     worst = (safest.max_regret_low, safest.max_regret_high)
     if safest.design != top.design:
+        theirs = (top.max_regret_low, top.max_regret_high)
         out.append(
             f"The smallest worst case is {safest.design}'s: its largest regret in any scenario is "
-            f"{amount(safest.max_regret, r, worst)}{money} against "
-            f"{amount(top.max_regret, r)}{money} for {top.design}."
+            f"{amount(safest.max_regret, r, worst)}{money} (95 % CI {interval(*worst, unit)}) against "
+            f"{amount(top.max_regret, r, theirs)}{money} ({interval(*theirs, unit)}) for {top.design}."
         )
     else:
         out.append(

@@ -242,30 +242,25 @@ def build_parser() -> argparse.ArgumentParser:
     rob = sub.add_parser(
         "robust",
         help="each design's regret and satisficing share over the scenarios a sweep sampled",
-        description="Robust choice (Lempert, Popper & Bankes 2003) over a results folder whose spec "
-        "samples uncertainties, e.g. experiments/specs/robust.toml: per scenario each design's mean over "
-        "replications, its regret (shortfall from the scenario's best design), and per design the mean, "
-        "90th percentile and maximum regret and the share of scenarios within --within % of the best, "
-        "each with a 95 % interval over scenarios.",
+        description="Robust choice over a results folder whose spec samples uncertainties (e.g. "
+        "experiments/specs/robust.toml): per design the mean, 90th percentile and maximum regret and the "
+        "share of scenarios within --within % of the best, each with a 95 % interval over scenarios.",
         formatter_class=fmt,
     )
     rob.add_argument("dir", help="results folder written by `truce sweep` from a spec sampling uncertainties")
-    rob.add_argument(
-        "--outcome", default="profit", help="summary metric; churn and turnover are better lower"
-    )
+    rob.add_argument("--outcome", default="profit", help="summary metric (churn, turnover: lower is better)")
     rob.add_argument(
         "--within",
         type=float,
         default=5.0,
         metavar="PERCENT",
-        help="satisficing: regret at most this %% of the best design's absolute value (0-100)",
+        help="satisficing: regret <= this %% of |best|",
     )
     rob.add_argument(
         "--format",
         choices=("table", "csv", "json", "markdown"),
         default="table",
-        help="table: for people, never cut; csv, json: one row per design, full precision; "
-        "markdown: a GitHub table to paste",
+        help="csv, json: full precision",
     )
     rob.set_defaults(func=_cmd_robust)
 

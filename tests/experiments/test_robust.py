@@ -3,6 +3,7 @@ the direction of churn, the CLI and the report section; and the shipped 4,000-ru
 
 from __future__ import annotations
 
+import html
 from io import StringIO
 from pathlib import Path
 
@@ -14,6 +15,8 @@ import sim
 from experiments import Experiment, Results, load
 from experiments.pool import SerialExecutor
 from experiments.report import write_report
+from experiments.report_format import interval
+from experiments.report_robust import amount, share
 from experiments.robust import robust, scenario_names
 from sim import InputError
 
@@ -210,7 +213,15 @@ def test_cli_refuses_a_folder_that_samples_no_uncertainty(truce, plain):
 def test_report_has_a_robust_choice_section_only_when_uncertainties_are_sampled(swept, plain, tmp_path):
     page = write_report(swept, tmp_path / "robust.html").read_text(encoding="utf-8")
     section = page[page.index("<h3 id='robust'>Robust choice</h3>") : page.index("<h2 id='details'>")]
-    assert "has the lowest mean regret on profit" in section and "of 12 scenarios" in section
+    r = robust(swept.runs, swept.manifest)
+    top = r.table.iloc[0]
+    said = (
+        f"{top['design']} has the lowest mean regret on profit, "
+        f"{amount(top['mean_regret'], r, (top['mean_regret_low'], top['mean_regret_high']))} EUR (95 % CI "
+        f"{interval(top['mean_regret_low'], top['mean_regret_high'], 'EUR')}), and is within 5 % of the best "
+        f"design in {share(top['satisficing'])} of 12 scenarios (95 % CI {share(top['satisficing_low'])} to "
+    )
+    assert said in html.unescape(section)
     assert section.count("<tr>") == 1 + 4  # header and one row per design
     assert "<a href='#robust'>Robust choice</a>" in page  # in the contents
     other = write_report(plain, tmp_path / "plain.html").read_text(encoding="utf-8")
