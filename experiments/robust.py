@@ -117,6 +117,7 @@ def check_outcome(runs: pd.DataFrame, outcome: str, where: str = "results") -> N
 
 
 def check_within(within: float) -> float:
+    """The satisficing tolerance in percent of |best|: 0 (ties only) to 100."""
     if not (np.isfinite(within) and 0 <= within <= 100):
         raise InputError(f"--within = {within} is invalid (allowed: percent in [0, 100])")
     return float(within)
@@ -213,6 +214,11 @@ def robust(
     check_outcome(runs, outcome, where)
     within = check_within(within)
     designs = list(designs or manifest.get("designs") or dict.fromkeys(runs["design"]))
+    unknown = [d for d in designs if d not in set(runs["design"])]
+    if unknown:
+        raise InputError(
+            f"{where}: no runs of design {unknown[0]!r} (has {', '.join(dict.fromkeys(runs['design']))})"
+        )
     if len(designs) < 2:
         raise InputError(f"{where}: robust choice needs at least two designs (has {', '.join(designs)})")
     wide, dropped = _paired_values(runs, outcome, designs)

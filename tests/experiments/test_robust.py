@@ -168,6 +168,8 @@ def test_bad_input_is_refused(swept, plain):
         robust(swept.runs, swept.manifest, within=-1)
     with pytest.raises(InputError, match="at least two designs"):
         robust(swept.runs, swept.manifest, designs=["merged"])
+    with pytest.raises(InputError, match="no runs of design 'matrix'"):
+        robust(swept.runs, swept.manifest, designs=["merged", "matrix"])
     lever = {"spec": {"axes": [{"name": "market_complexity"}, {"name": "integration"}]}}
     with pytest.raises(InputError, match="samples the lever 'integration'"):
         scenario_names(lever)
