@@ -133,14 +133,6 @@ def _cmd_report(args: argparse.Namespace) -> int:
     return report(Path(args.dir), Path(args.out) if args.out else None)
 
 
-def _cmd_robust(args: argparse.Namespace) -> int:
-    from pathlib import Path
-
-    from truce.robust import robust
-
-    return robust(Path(args.dir), args.outcome, args.within, args.format)
-
-
 def _cmd_calibrate(args: argparse.Namespace) -> int:
     from truce.calibrate import run_calibration
 
@@ -239,30 +231,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     rep.set_defaults(func=_cmd_report)
 
-    rob = sub.add_parser(
-        "robust",
-        help="each design's regret and satisficing share over the scenarios a sweep sampled",
-        description="Robust choice over a results folder whose spec samples uncertainties (e.g. "
-        "experiments/specs/robust.toml): per design the mean, 90th percentile and maximum regret and the "
-        "share of scenarios within --within % of the best, each with a 95 % interval over scenarios.",
-        formatter_class=fmt,
-    )
-    rob.add_argument("dir", help="results folder written by `truce sweep` from a spec sampling uncertainties")
-    rob.add_argument("--outcome", default="profit", help="summary metric (churn, turnover: lower is better)")
-    rob.add_argument(
-        "--within",
-        type=float,
-        default=5.0,
-        metavar="PERCENT",
-        help="satisficing: regret <= this %% of |best|",
-    )
-    rob.add_argument(
-        "--format",
-        choices=("table", "csv", "json", "markdown"),
-        default="table",
-        help="csv, json: full precision",
-    )
-    rob.set_defaults(func=_cmd_robust)
+    from truce.robust import add_parser as add_robust  # stdlib only at import: `truce run` stays light
+
+    add_robust(sub, fmt)
 
     dash = sub.add_parser("dashboard", help="serve the live workshop dashboard", formatter_class=fmt)
     dash.add_argument("--host", default="127.0.0.1", help="address to serve on (0.0.0.0 for a projector PC)")

@@ -2,13 +2,48 @@
 
 from __future__ import annotations
 
+import argparse
 import json
 import math
 import sys
 from pathlib import Path
+from typing import Any
 
 #: `--format` choices, as `truce compare` has them.
 OUTPUTS = ("table", "csv", "json", "markdown")
+
+
+def add_parser(sub: Any, formatter: type[argparse.HelpFormatter]) -> None:
+    """The `robust` subcommand on the CLI's subparsers (kept here, so truce/cli.py stays short)."""
+    rob = sub.add_parser(
+        "robust",
+        help="each design's regret and satisficing share over the scenarios a sweep sampled",
+        description="Robust choice over a results folder whose spec samples uncertainties (e.g. "
+        "experiments/specs/robust.toml): per design the mean, 90th percentile and maximum regret and the "
+        "share of scenarios within --within % of the best, each with a 95 % interval over scenarios.",
+        formatter_class=formatter,
+    )
+    rob.add_argument("dir", help="results folder written by `truce sweep` from a spec sampling uncertainties")
+    rob.add_argument("--outcome", default="profit", help="summary metric (churn, turnover: lower is better)")
+    rob.add_argument(
+        "--within",
+        type=float,
+        default=5.0,
+        metavar="PERCENT",
+        help="satisficing: regret at most this %% of the best design's absolute value (0-100)",
+    )
+    rob.add_argument(
+        "--format",
+        choices=OUTPUTS,
+        default="table",
+        help="table: for people, never cut; csv, json: one row per design, full precision; "
+        "markdown: a GitHub table to paste",
+    )
+    rob.set_defaults(func=_command)
+
+
+def _command(args: argparse.Namespace) -> int:
+    return robust(Path(args.dir), args.outcome, args.within, args.format)
 
 
 def robust(directory: Path, outcome: str, within: float, output: str = "table") -> int:
