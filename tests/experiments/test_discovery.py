@@ -154,3 +154,14 @@ def test_a_question_asks_exactly_one_thing() -> None:
         Question("merged")
     assert Question("merged", "annual_churn_rate", versus="siloed").words().endswith("(lower is better)")
 
+
+def test_report_shows_where_each_design_wins_only_for_sampled_uncertainties(
+    sweep: Results, reference: Results, tmp_path: Path
+) -> None:
+    from experiments.report import write_report
+    from experiments.report_discovery import section
+
+    page = write_report(sweep, tmp_path / "sweep.html").read_text(encoding="utf-8")
+    assert "id='discovery'" in page and "href='#discovery'" in page
+    assert "merged beats siloed on profit" in page
+    assert section(reference.runs, reference.manifest, "siloed") == ""  # no sampled uncertainties
