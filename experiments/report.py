@@ -302,7 +302,11 @@ def write_report(results: ResultsLike, path: str | Path) -> Path:
         top = report_answer.top_design(runs, baseline)
         details.append(_loss(account, baseline, top and top[0]))
     details.append(_sensitivity(runs, manifest.get("sampling")))
-    answer = _answer(runs, baseline, weeks, comparable, account, "id='sensitivity'" in details[-1])
+    if comparable:  # sweeps that sample uncertainties: where each design wins (PRIM boxes in words)
+        from experiments.report_discovery import section
+
+        details.append(section(runs, manifest, baseline))
+    answer = _answer(runs, baseline, weeks, comparable, account, "id='sensitivity'" in "".join(details))
     answer += report_robust.section(runs, manifest)  # "" unless the spec samples uncertainties
     body = answer + "<h2 id='details'>Details</h2>" + "".join(details)
     title = html.escape(f"Truce report: {manifest.get('spec', {}).get('name', Path(path).stem)}")
