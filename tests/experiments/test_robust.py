@@ -64,22 +64,23 @@ keep = "none"
 """
 
 
-@pytest.fixture(scope="module")
-def swept(tmp_path_factory: pytest.TempPathFactory) -> Results:
-    folder = tmp_path_factory.mktemp("robust")
-    spec = folder / "robust_small.toml"
-    spec.write_text(SPEC, encoding="utf-8")
+def _sweep(tmp_path_factory: pytest.TempPathFactory, name: str, text: str) -> Results:
+    """Run the spec `text` serially into a fresh folder and read the results back."""
+    folder = tmp_path_factory.mktemp(name)
+    spec = folder / f"{name}.toml"
+    spec.write_text(text, encoding="utf-8")
     Experiment.from_toml(spec).run(folder / "out", executor=SerialExecutor(), progress=False)
     return load(folder / "out")
+
+
+@pytest.fixture(scope="module")
+def swept(tmp_path_factory: pytest.TempPathFactory) -> Results:
+    return _sweep(tmp_path_factory, "robust_small", SPEC)
 
 
 @pytest.fixture(scope="module")
 def plain(tmp_path_factory: pytest.TempPathFactory) -> Results:
-    folder = tmp_path_factory.mktemp("plain")
-    spec = folder / "plain.toml"
-    spec.write_text(PLAIN, encoding="utf-8")
-    Experiment.from_toml(spec).run(folder / "out", executor=SerialExecutor(), progress=False)
-    return load(folder / "out")
+    return _sweep(tmp_path_factory, "plain", PLAIN)
 
 
 def _means(results: Results, outcome: str) -> pd.DataFrame:
