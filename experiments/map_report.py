@@ -123,6 +123,7 @@ def figure(frame: pd.DataFrame, info: dict[str, Any]) -> go.Figure:
                     "color": "white",
                     "line": {"color": "black", "width": 1.5},
                 },
+                cliponaxis=False,  # the default company may sit on the map's edge
             )
         )
     for lever, values in (info.get("overrides") or {}).items():

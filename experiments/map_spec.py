@@ -65,7 +65,7 @@ class MapSpec:
     resolution: int = 32
     start: int = 4
     replications: int = 10
-    max_replications: int = 20
+    max_replications: int | None = None  # default: 2 x replications
     sign: int = field(init=False, default=1)
 
     @property
@@ -133,7 +133,7 @@ class MapSpec:
         kwargs |= {"replications": maxed if isinstance(maxed, int) else 1, "keep": raw.get("keep", "none")}
         experiment = Experiment(**kwargs)
         x, y = (_axis(body, key, where) for key in ("x", "y"))
-        args = {k: body[k] for k in ("resolution", "start", "replications", "max_replications") if k in body}
+        args = {k: body[k] for k in ("resolution", "start", "replications") if k in body}
         return cls(
             experiment,
             x,
@@ -141,6 +141,7 @@ class MapSpec:
             outcome=body.get("outcome", "profit"),
             weights=table(body.get("score", {}), where, "map.score"),
             direction=body.get("direction"),
+            max_replications=maxed,
             **args,
         )
 
@@ -166,6 +167,8 @@ class MapSpec:
             allowed = f"start x a power of two (start = {start}: {start}, {2 * start}, {4 * start}, ...)"
             raise check.bad(where, "map.resolution", res, f"{allowed}, at most {MAX_RESOLUTION}")
         reps = check.integer(self.replications, where, "map.replications", 2)
+        if self.max_replications is None:
+            object.__setattr__(self, "max_replications", 2 * reps)
         check.integer(self.max_replications, where, "map.max_replications", reps)
         object.__setattr__(self, "weights", dict(self.weights))
         for point in _corners(self):  # values valid alone can be impossible together

@@ -185,6 +185,12 @@ def test_a_lever_on_an_axis_is_recorded_as_overriding_every_design(spec_file):
     assert spec.overrides == {"shared_bonus_share": {"siloed": 0.0, "shared_kpis": 0.3}}
 
 
+def test_the_replication_cap_defaults_to_twice_the_replications(spec_file):
+    spec = MapSpec.from_toml(spec_file(SPEC.replace("max_replications = 8\n", "")))
+    assert (spec.replications, spec.max_replications, spec.experiment.replications) == (4, 8, 8)
+    assert spec.to_dict()["map"]["max_replications"] == 8
+
+
 def test_stale_detection_flags_a_changed_fingerprint(small_map, tmp_path):
     assert stale(small_map / "out") == []
     copy = tmp_path / "copy"
