@@ -25,7 +25,7 @@ from scipy import stats as sps
 from experiments.map_grid import NO_WINNER, decide
 from experiments.map_run import run_map
 from experiments.map_spec import MapSpec
-from experiments.map_store import raster, read_map, stale
+from experiments.map_store import SHIPPED, raster, read_map, stale
 from experiments.stats import t_interval
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -223,3 +223,14 @@ def test_the_report_opens_with_the_map_and_the_map_reads_with_pandas_alone(small
     )
     assert read.returncode == 0, read.stderr
     assert int(read.stdout) == len(read_map(small_map / "out")[0])
+
+
+def test_the_shipped_map_covers_its_grid_and_carries_the_model_fingerprint():
+    frame, info = read_map(SHIPPED)
+    assert info["status"] == "complete" and len(frame) == info["points"]
+    assert set(info["designs"]) == {"siloed", "shared_kpis", "merged", "three_dimensional"}
+    assert [info["axes"][k]["name"] for k in ("x", "y")] == ["market_complexity", "free_riding"]
+    grid = raster(frame, info["resolution"])
+    assert (grid != "").all() and set(grid.ravel()) <= {*info["designs"], NO_WINNER}
+    assert {"git_commit", "params_hash", "source_hash"} <= set(info["model"])
+    assert isinstance(stale(SHIPPED), list)  # what the report and the dashboard show; empty when current
