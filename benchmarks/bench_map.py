@@ -14,9 +14,11 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import json
 import shutil
 import sys
 import time
+from datetime import datetime
 from pathlib import Path
 
 import numpy as np
@@ -51,6 +53,9 @@ def main() -> None:
     parser.add_argument("--weeks", type=int, default=260)
     parser.add_argument("--workers", type=int, default=None)
     parser.add_argument("--out", default="results/bench_map", help="adaptive map (deleted first)")
+    parser.add_argument(
+        "--reuse", action="store_true", help="keep a complete adaptive map in --out; time from its manifest"
+    )
     parser.add_argument("--full-grid", action="store_true", help="also compute (or reuse) the full grid")
     parser.add_argument(
         "--grid-out", default=None, help="full grid folder (default: results/bench_map_grid_R)"
@@ -70,10 +75,17 @@ def main() -> None:
         max_replications=args.max_replications,
     )
     out = Path(args.out)
-    shutil.rmtree(out, ignore_errors=True)
+    if not args.reuse:
+        shutil.rmtree(out, ignore_errors=True)
     began = time.perf_counter()
     done = run_map(spec, out, workers=args.workers, progress=False)
     seconds = time.perf_counter() - began
+    if args.reuse:  # the sessions that computed it, as recorded
+        sessions = json.loads((out / "manifest.json").read_text())["sessions"]
+        seconds = sum(
+            (datetime.fromisoformat(s["finished"]) - datetime.fromisoformat(s["started"])).total_seconds()
+            for s in sessions
+        )
     frame, _ = read_map(out)
     designs = len(spec.experiment.designs)
     full_min = designs * args.resolution**2 * args.replications
