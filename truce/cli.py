@@ -125,19 +125,6 @@ def _cmd_sweep(args: argparse.Namespace) -> int:
     )
 
 
-def _cmd_map(args: argparse.Namespace) -> int:
-    from truce.map import design_map
-
-    return design_map(
-        args.spec,
-        args.out,
-        workers=args.workers,
-        scheduler=args.scheduler,
-        local_cluster=args.local_cluster,
-        max_hours=args.max_hours,
-    )
-
-
 def _cmd_report(args: argparse.Namespace) -> int:
     from pathlib import Path
 
@@ -235,21 +222,9 @@ def build_parser() -> argparse.ArgumentParser:
     _add_max_hours(swp)
     swp.set_defaults(func=_cmd_sweep)
 
-    mp = sub.add_parser(
-        "map",
-        help="which design wins where: a map over two parameters, refined where designs change places",
-        formatter_class=fmt,
-    )
-    mp.add_argument("spec", help="map spec, e.g. experiments/specs/presets_map.toml")
-    mp.add_argument("--out", required=True, help="results folder; rerun the same command to resume")
-    mp.add_argument(
-        "--workers", type=int, default=None, help="processes or Dask workers (default: all cores)"
-    )
-    on = mp.add_mutually_exclusive_group()
-    on.add_argument("--scheduler", default=None, metavar="ADDR", help="Dask scheduler, e.g. tcp://host:8786")
-    on.add_argument("--local-cluster", action="store_true", help="run on a local Dask cluster")
-    _add_max_hours(mp)
-    mp.set_defaults(func=_cmd_map)
+    from truce.map import add_parser as add_map  # stdlib only at import: `truce run` stays light
+
+    add_map(sub, fmt, _add_max_hours)
 
     rep = sub.add_parser(
         "report", help="write the HTML report of a results folder (plotly, offline)", formatter_class=fmt

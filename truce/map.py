@@ -2,9 +2,43 @@
 
 from __future__ import annotations
 
+import argparse
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
+
+
+def add_parser(sub: Any, formatter: type[argparse.HelpFormatter], max_hours: Callable[..., None]) -> None:
+    """The `map` subcommand on the CLI's subparsers (kept here, so truce/cli.py stays short);
+    `max_hours` adds the CLI's shared --max-hours flag."""
+    mp = sub.add_parser(
+        "map",
+        help="which design wins where: a map over two parameters, refined where designs change places",
+        formatter_class=formatter,
+    )
+    mp.add_argument("spec", help="map spec, e.g. experiments/specs/presets_map.toml")
+    mp.add_argument("--out", required=True, help="results folder; rerun the same command to resume")
+    mp.add_argument(
+        "--workers", type=int, default=None, help="processes or Dask workers (default: all cores)"
+    )
+    on = mp.add_mutually_exclusive_group()
+    on.add_argument("--scheduler", default=None, metavar="ADDR", help="Dask scheduler, e.g. tcp://host:8786")
+    on.add_argument("--local-cluster", action="store_true", help="run on a local Dask cluster")
+    max_hours(mp)
+    mp.set_defaults(func=_command)
+
+
+def _command(args: argparse.Namespace) -> int:
+    return design_map(
+        args.spec,
+        args.out,
+        workers=args.workers,
+        scheduler=args.scheduler,
+        local_cluster=args.local_cluster,
+        max_hours=args.max_hours,
+    )
 
 
 def design_map(
