@@ -19,7 +19,7 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.offline import get_plotlyjs
 
-from experiments import figures, report_answer
+from experiments import figures, report_answer, report_robust
 from experiments.loss import loss_account, recorded
 from experiments.report_format import STYLE, diff, frame_table, interval, p_value, table, unit_label, value
 from experiments.report_format import number as number  # re-exported: docs/sensitivity/make.py
@@ -302,7 +302,12 @@ def write_report(results: ResultsLike, path: str | Path) -> Path:
         top = report_answer.top_design(runs, baseline)
         details.append(_loss(account, baseline, top and top[0]))
     details.append(_sensitivity(runs, manifest.get("sampling")))
-    answer = _answer(runs, baseline, weeks, comparable, account, "id='sensitivity'" in details[-1])
+    if comparable:  # sweeps that sample uncertainties: where each design wins (PRIM boxes in words)
+        from experiments.report_discovery import section
+
+        details.append(section(runs, manifest, baseline))
+    answer = _answer(runs, baseline, weeks, comparable, account, "id='sensitivity'" in "".join(details))
+    answer += report_robust.section(runs, manifest)  # "" unless the spec samples uncertainties
     from experiments.map_report import map_section  # a map's folder opens with the map (issue 16)
 
     body = map_section(getattr(results, "path", None)) + answer + "<h2 id='details'>Details</h2>"

@@ -347,6 +347,13 @@ CASES = [
     _c("report-out-folder", "report {d}/results_ok --out {d}/folder.toml", "--out", "folder"),
     _c("report-out-under-file", "report {d}/results_ok --out {d}/a_file/r.html", "a_file", "not a folder"),
     _c("report-out-missing-folder", "report {d}/results_ok --out {d}/no/such/r.html", "no/such"),
+    _c("robust-missing-folder", "robust {d}/nowhere", "nowhere", "not a results folder"),
+    _c("robust-no-manifest", "robust {d}/empty_folder", "manifest.json"),
+    _c("robust-malformed-manifest", "robust {d}/results_bad", "manifest.json", "JSON"),
+    _c("robust-no-uncertainty", "robust {d}/results_ok", "results_ok", "samples no uncertainty"),
+    _c("robust-within-high", "robust {d}/results_ok --within 101", "--within", "101"),
+    _c("robust-within-nan", "robust {d}/results_ok --within nan", "--within", "nan"),
+    _c("robust-format", "robust {d}/results_ok --format xml", "--format", "xml"),
     Case("path-with-newline", ("run", "{d}/two\nlines.toml"), ("two\\nlines.toml",)),
 ]
 
@@ -385,7 +392,7 @@ def test_the_corpus_is_large_and_spans_every_input_kind() -> None:
     kinds = {case.id.split("-")[0] for case in CASES}
     assert len(CASES) >= 60
     assert {"design", "set", "spec", "funnel", "calibrate", "run", "compare", "sweep"} <= kinds
-    assert {"dashboard", "report"} <= kinds
+    assert {"dashboard", "report", "robust"} <= kinds
 
 
 # --------------------------------------------------------------------- valid input stays accepted

@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from typing import NoReturn
 
 from sim.errors import InputError
+from truce.map import add_parser as add_map  # stdlib only at import: `truce run` stays light
 
 
 class _Parser(argparse.ArgumentParser):
@@ -133,6 +134,14 @@ def _cmd_report(args: argparse.Namespace) -> int:
     return report(Path(args.dir), Path(args.out) if args.out else None)
 
 
+def _cmd_discover(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from truce.discover import discover
+
+    return discover(Path(args.dir), args.design, args.outcome, args.versus, args.below, args.above, args.seed)
+
+
 def _cmd_calibrate(args: argparse.Namespace) -> int:
     from truce.calibrate import run_calibration
 
@@ -222,8 +231,6 @@ def build_parser() -> argparse.ArgumentParser:
     _add_max_hours(swp)
     swp.set_defaults(func=_cmd_sweep)
 
-    from truce.map import add_parser as add_map  # stdlib only at import: `truce run` stays light
-
     add_map(sub, fmt, _add_max_hours)
 
     rep = sub.add_parser(
@@ -234,6 +241,35 @@ def build_parser() -> argparse.ArgumentParser:
         "--out", default=None, metavar="FILE", help="HTML file to write; when %(default)s, DIR/report.html"
     )
     rep.set_defaults(func=_cmd_report)
+
+    dis = sub.add_parser(
+        "discover",
+        help="where over a sweep's sampled uncertainties a design wins, or fails a threshold (PRIM)",
+        description="Scenario discovery: PRIM (EMA Workbench) on the sweep's sampled parameters finds the "
+        "region where the question holds, with its coverage and density (95 %% bootstrap CIs).",
+        formatter_class=fmt,
+    )
+    dis.add_argument("dir", help="results folder of a sweep that samples parameters (e.g. lhs)")
+    dis.add_argument("--design", required=True, help="the design asked about")
+    dis.add_argument(
+        "--outcome", default="profit", help="summary metric (churn and turnover: lower is better)"
+    )
+    ask = dis.add_mutually_exclusive_group()
+    ask.add_argument(
+        "--versus", default=None, metavar="DESIGN", help="where DESIGN is beaten (default: baseline)"
+    )
+    ask.add_argument(
+        "--below", type=float, default=None, metavar="T", help="where the design's mean is below T"
+    )
+    ask.add_argument(
+        "--above", type=float, default=None, metavar="T", help="where the design's mean is above T"
+    )
+    dis.add_argument("--seed", type=int, default=0, help="seed of the bootstrap intervals")
+    dis.set_defaults(func=_cmd_discover)
+
+    from truce.robust import add_parser as add_robust  # stdlib only at import: `truce run` stays light
+
+    add_robust(sub, fmt)
 
     dash = sub.add_parser("dashboard", help="serve the live workshop dashboard", formatter_class=fmt)
     dash.add_argument("--host", default="127.0.0.1", help="address to serve on (0.0.0.0 for a projector PC)")

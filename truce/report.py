@@ -42,6 +42,9 @@ def report(directory: Path, out: Path | None) -> int:
     answer = []
     if comparable(runs, baseline):
         answer = [f"- {line}" for line in sentences(runs, baseline, manifest.get("spec", {}).get("weeks"))]
+    from experiments.report_robust import robust_lines
+
+    answer += robust_lines(runs, manifest)
     show(*answer, table(title, ("outcome", *names), rows, right=names), f"report written to {path}")
     return 0
 
