@@ -100,7 +100,8 @@ def open_page(page: Page, url: str) -> float:
 def step_latencies(
     page: Page, steps: int, costs: dict[str, list[float]] | None = None, pause: int = 100
 ) -> list[float]:
-    """Milliseconds from the Step click to the paint of the last of all six charts.
+    """Milliseconds from the Step click to the paint of the last of all six charts (and, side by
+    side, the why panel's waterfall).
 
     `pause`: milliseconds from one step's last paint to the next click. The page draws the coming
     week ahead while it is idle (about 0.1-0.2 s after a paint); clicks 0.1 s apart mostly come
@@ -110,18 +111,17 @@ def step_latencies(
     per step, and under "first redraw" when after the click the first of them began.
     """
     out = []
+    names = [*CHARTS, "why"] if current_layout(page) == "side by side" else list(CHARTS)
     for _ in range(steps):
         if week(page) >= HORIZON:  # Step is disabled after the last week
             break
         page.evaluate("window.__truceCost = []")
         t0 = page.evaluate(CLICK_STEP)
-        page.wait_for_function(
-            "names => names.every(n => window.__truceDrawn[n])", arg=list(CHARTS), timeout=30_000
-        )
+        page.wait_for_function("names => names.every(n => window.__truceDrawn[n])", arg=names, timeout=30_000)
         out.append(page.evaluate("Math.max(...Object.values(window.__truceDrawn).map(d => d.t))") - t0)
         if costs is not None:
             calls = page.evaluate("window.__truceCost")
-            for name in CHARTS[:-1]:  # the hand-off diagram is SVG drawn without plotly.js
+            for name in [n for n in names if n != "handoff"]:  # the hand-off diagram is SVG, no plotly.js
                 costs.setdefault(name, []).append(sum(end - began for n, began, end in calls if n == name))
             if calls:
                 costs.setdefault("first redraw", []).append(min(began for _, began, _ in calls) - t0)

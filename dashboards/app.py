@@ -23,9 +23,10 @@ from dashboards.catalogue import MAX_UPLOAD_BYTES
 from dashboards.chart import Chart
 from dashboards.figures import TIME_CHARTS, Figure
 from dashboards.i18n import LANGUAGES, Translator
-from dashboards.panels import BigNumbers, Controls, DesignPanel, Downloads, Interventions
+from dashboards.panels import BigNumbers, Controls, DesignPanel, Downloads, Interventions, WhyPanel
 from dashboards.sankey import handoff
 from dashboards.session import Config, Run, Session
+from dashboards.why import ACCOUNTS, why
 
 # While playing, the charts are redrawn at most this often: a busy laptop's browser that gets more
 # redraws than it can paint stops handling clicks (Pause) until it has caught up.
@@ -35,6 +36,7 @@ FRAME_SECONDS = 0.25
 PREPARE_SECONDS = 0.03
 YIELD_SECONDS = 0.005  # the play loop's shortest pause, so the page's own events get their turn
 CSS = Path(__file__).with_name("style.css")
+GRID = (*TIME_CHARTS, "handoff")  # the charts in the grid, in order; side by side, "why" sits above it
 
 # The server imports this module before it serves a page: from then on, no CDN path is fetched.
 offline.forbid_cdn_fetches()
@@ -49,33 +51,41 @@ class Charts:
     """
 
     def __init__(self) -> None:
-        self.widgets = {name: Chart(name=name, height=330) for name in (*TIME_CHARTS, "handoff")}
-        # The figures of the week `Session.prepare` computed ahead: (session version, language, figures).
-        self._ahead: tuple[int, str, dict[str, Figure]] | None = None
+        self.widgets = {name: Chart(name=name, height=330) for name in GRID}
+        self.widgets["why"] = Chart(name="why", height=460)
+        # The figures of the week `Session.prepare` computed ahead: (session version, language,
+        # account of the why panel, the models they show, figures).
+        self._ahead: tuple[int, str, str, tuple[Any, ...], dict[str, Figure]] | None = None
 
-    def publish(self, session: Session, t: Translator, rev: int) -> None:
+    def publish(self, session: Session, t: Translator, rev: int, account: str = ACCOUNTS[0]) -> None:
         """Every chart's figure of the same week, built first (or in advance) and then sent back to
         back: the browser redraws a step's charts together once all of them have arrived (chart.js)."""
         with session.lock:  # also keeps a `prepare` from offering while these are sent
             ahead, self._ahead = self._ahead, None
-            if ahead is not None and ahead[:2] == (session.version, t.lang):
-                figures = ahead[2]
+            # The figures of the models on show: after a reset the version is the one the prepared
+            # week would have had, but the models are new.
+            if (
+                ahead is not None
+                and ahead[:3] == (session.version, t.lang, account)
+                and _same(ahead[3], session.runs)
+            ):
+                figures = ahead[4]
             else:
-                figures = _figures(session.runs, t)
+                figures = _figures(session.runs, t, account)
             for name, figure in figures.items():
                 self.widgets[name].show(figure, rev)
 
-    def prepare(self, session: Session, t: Translator) -> None:
+    def prepare(self, session: Session, t: Translator, account: str = ACCOUNTS[0]) -> None:
         """The coming week and its figures, computed while the page is idle (`Session.prepare`),
         offered to the browser to draw in advance (`Chart.offer`)."""
         prepared = session.prepare()
         if prepared is not None:
             version, runs = prepared
-            figures = _figures(runs, t)
+            figures = _figures(runs, t, account)
             with session.lock:
                 if session.version + 1 != version:  # a step or an intervention came meanwhile
                     return
-                self._ahead = (version, t.lang, figures)
+                self._ahead = (version, t.lang, account, tuple(run.model for run in runs), figures)
                 for name, figure in figures.items():
                     self.widgets[name].offer(figure)
 
@@ -84,9 +94,17 @@ class Charts:
         self._ahead = None
 
 
-def _figures(runs: list[Run], t: Translator) -> dict[str, Figure]:
+def _same(models: tuple[Any, ...], runs: list[Run]) -> bool:
+    """Whether `runs` hold exactly these model objects (a step takes the prepared ones as they are)."""
+    return len(models) == len(runs) and all(m is run.model for m, run in zip(models, runs, strict=True))
+
+
+def _figures(runs: list[Run], t: Translator, account: str) -> dict[str, Figure]:
+    """Every chart's figure; side by side also the why panel's, in `account` ("revenue" or "profit")."""
     figures = {name: build(runs, t) for name, build in TIME_CHARTS.items()}
     figures["handoff"] = handoff(runs, t)
+    if len(runs) > 1:
+        figures["why"] = why(runs, t, account)
     return figures
 
 
@@ -113,6 +131,7 @@ def Page() -> None:
     playing = solara.use_reactive(False)
     halt = solara.use_memo(threading.Event, [])  # set by Pause; the play loop checks it under the lock
     speed = solara.use_reactive("4")
+    account = solara.use_reactive(ACCOUNTS[0])  # the why panel's; read by it and by `bump`, not here
     error = solara.use_reactive("")
     t = Translator(lang.value)
     _ = generation.value  # subscribe: re-render the whole page after every rebuild
@@ -138,19 +157,19 @@ def Page() -> None:
         """
         rev = next(revisions)
         t = Translator(lang.value)  # the language now, not at render time
-        charts.publish(session, t, rev)
+        charts.publish(session, t, rev, account.value)
         tick.set(rev)
         finished.set(not session.running)
-        threading.Timer(PREPARE_SECONDS, prepare, args=(t,)).start()
+        threading.Timer(PREPARE_SECONDS, prepare, args=(t, account.value)).start()
 
-    def prepare(t: Translator) -> None:
+    def prepare(t: Translator, kind: str) -> None:
         """Compute the coming week in advance, unless playing (the play loop steps itself).
 
         A failure here is left to the Step that would compute the same week: it shows it.
         """
         if not playing.value:
             with contextlib.suppress(Exception):
-                charts.prepare(session, t)
+                charts.prepare(session, t, kind)
 
     def upload(info: Any) -> None:
         """A design file dropped on the page: its content, validated, becomes design A."""
@@ -239,5 +258,7 @@ def Page() -> None:
                 Controls(session, tick, finished, playing, speed, t, act)
                 Interventions(session, finished.value, t, guard(intervene))
                 BigNumbers(session, tick, t)
-                solara.Div(classes=["truce-grid"], children=list(charts.widgets.values()))
+                if len(session.runs) > 1:
+                    WhyPanel(charts.widgets["why"], account, t, guard(bump))
+                solara.Div(classes=["truce-grid"], children=[charts.widgets[name] for name in GRID])
                 Downloads(session, t, generation.value)

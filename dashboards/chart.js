@@ -151,7 +151,8 @@ export default {
     const div = document.createElement("div");
     div.className = "truce-chart";
     div.dataset.chart = model.get("name");
-    div.style.height = `${model.get("height")}px`;
+    // At least this tall; taller when a long title or legend wraps (the plot keeps its least height).
+    div.style.minHeight = `${model.get("height")}px`;
     const [title, plot, legend] = ["title", "plot", "legend"].map((part) => {
       const child = div.appendChild(document.createElement("div"));
       child.className = `truce-${part === "title" ? "chart-title" : part}`;
@@ -219,7 +220,9 @@ export default {
           forget(back); // a new figure (language, marker, reset): what was drawn ahead is stale
         }
         const offered = ahead;
-        ahead = null;
+        // What was offered is now swapped in or stale, unless it was offered on top of the revision
+        // drawn now (on a busy machine the offer can come before this draw): that one still holds.
+        ahead = offered?.figure === figure && offered.base === figure.rev ? offered : null;
         if (figure.diagram) {
           if (figure !== shown) drawDiagram(front, figure.diagram);
           shown = figure;

@@ -2,7 +2,9 @@
 
 Plain dicts, not `plotly.graph_objects`: validation of graph objects costs more than the model's week,
 and the browser's `Plotly.react` redraws only what changed. Colour names the series, line style the
-design (A solid, B dashed), so overlaid designs read the same way on every chart.
+design (A solid, B dashed), so overlaid designs read the same way on every chart. A weekly count that
+is mostly noise at the model's scale (`SMOOTHED`) is drawn as its trailing quarterly average, the
+raw weeks faint behind it.
 """
 
 from __future__ import annotations
@@ -36,6 +38,21 @@ FAST_TICKS = {"ticklabeloverflow": "allow", "tickangle": 0, "nticks": 6}
 WEEK_TICKS = {"autorangeoptions": {"include": [0, 13]}}
 DEPARTMENTS = (("marketing", ORANGE), ("sales", BLUE), ("service", GREEN))
 
+#: Weekly counts (declared in `sim.outcomes`) that are noise at the model's scale: a few events a week
+#: or fewer, so a week's value strays from its quarter's mean by 40 % or more (customers lost ~4 a week,
+#: deals won ~7, deals lost ~20, referrals ~1; quits, hires and blame events under one). Wherever one
+#: is drawn week by week, the chart shows its `trailing_mean` over `SMOOTHING_WEEKS` with the raw weeks
+#: faint behind it. The only list of them; leads (~40-110 a week) and revenue are left as they are.
+SMOOTHED = (
+    "churned",
+    "deals_won",
+    "deals_lost",
+    "referrals",
+    "blame_events",
+    *(f"{kind}_{dept}" for kind in ("quits", "hires") for dept, _ in DEPARTMENTS),
+)
+SMOOTHING_WEEKS = 13  # a quarter
+
 
 def _series(run: Run, column: str) -> list[float]:
     return run.model.datacollector.model_vars[column].tolist()
@@ -45,7 +62,30 @@ def _cumulative(run: Run, column: str) -> list[float]:
     return list(accumulate(_series(run, column)))
 
 
-def _line(run: Run, runs: Sequence[Run], name: str, y: list[float], colour: str, **extra: Any) -> dict:
+def trailing_mean(values: Sequence[float], weeks: int = SMOOTHING_WEEKS) -> list[float]:
+    """Each week's mean over itself and the `weeks - 1` before it (over the weeks so far, at first),
+    to 3 decimals.
+
+    Trailing, not centred: a week's mean never changes once drawn, so a live chart only appends points.
+    """
+    out, total = [], 0
+    for i, value in enumerate(values):
+        total += value
+        if i >= weeks:
+            total -= values[i - weeks]
+        out.append(round(total / min(i + 1, weeks), 3))
+    return out
+
+
+def _faint(colour: str, alpha: float = 0.35) -> str:
+    """A "#rrggbb" colour as a translucent rgba()."""
+    r, g, b = (int(colour[i : i + 2], 16) for i in (1, 3, 5))
+    return f"rgba({r}, {g}, {b}, {alpha})"
+
+
+def _line(
+    run: Run, runs: Sequence[Run], name: str, y: list[float], colour: str, width: float = 3, **extra: Any
+) -> dict:
     """One trace; the design's letter joins the name only when two designs share the chart."""
     label = f"{name} · {run.label}" if len(runs) > 1 else name
     return {
@@ -56,9 +96,20 @@ def _line(run: Run, runs: Sequence[Run], name: str, y: list[float], colour: str,
         "showlegend": run.label == "A",  # the legend names each design's line style once
         "x": list(range(1, len(y) + 1)),
         "y": y,
-        "line": {"color": colour, "width": 3, "dash": DASH[run.label]},
+        "line": {"color": colour, "width": width, "dash": DASH[run.label]},
         **extra,
     }
+
+
+def _weekly(run: Run, runs: Sequence[Run], t: Translator, column: str, name: str, colour: str) -> list[dict]:
+    """A weekly column's line; one of `SMOOTHED` as its trailing average over the raw weeks, drawn
+    faint behind it. The legend and the hover say which line is which."""
+    y = _series(run, column)
+    if column not in SMOOTHED:
+        return [_line(run, runs, name, y, colour)]
+    raw = _line(run, runs, t("chart.each_week", name=name), y, _faint(colour), width=1.5)
+    smooth = t("chart.smoothed", name=name, weeks=SMOOTHING_WEEKS)
+    return [raw, _line(run, runs, smooth, trailing_mean(y), colour)]
 
 
 def _right_line(run: Run, runs: Sequence[Run], t: Translator, name: str, y: list[float], colour: str) -> dict:
@@ -155,7 +206,7 @@ def _figure(runs: Sequence[Run], t: Translator, title: str, data: list[dict], la
 def revenue(runs: Sequence[Run], t: Translator) -> Figure:
     data = []
     for run in runs:
-        data.append(_line(run, runs, t("chart.revenue_weekly"), _series(run, "revenue"), BLUE))
+        data += _weekly(run, runs, t, "revenue", t("chart.revenue_weekly"), BLUE)
         cumulative = _series(run, "cumulative_revenue")
         data.append(_right_line(run, runs, t, t("chart.revenue_cumulative"), cumulative, VERMILLION))
     return _figure(runs, t, t("chart.revenue"), data, layout(t, runs, data))
@@ -164,7 +215,7 @@ def revenue(runs: Sequence[Run], t: Translator) -> Figure:
 def churn(runs: Sequence[Run], t: Translator) -> Figure:
     data = []
     for run in runs:
-        data.append(_line(run, runs, t("chart.churned"), _series(run, "churned"), VERMILLION))
+        data += _weekly(run, runs, t, "churned", t("chart.churned"), VERMILLION)
         data.append(_right_line(run, runs, t, t.outcome("customers"), _series(run, "customers"), BLUE))
     return _figure(runs, t, t("chart.churn"), data, layout(t, runs, data, counts=True))
 

@@ -1,4 +1,4 @@
-"""The page's panels: design and levers, run controls, interventions, big numbers, downloads.
+"""The page's panels: design and levers, run controls, interventions, big numbers, why, downloads.
 
 Each panel is its own component so that a step re-renders only what shows the week (controls, big
 numbers, charts), never the lever sliders.
@@ -16,6 +16,7 @@ import solara
 import sim
 from dashboards.i18n import Translator
 from dashboards.session import WEEKS, Config, Run, Session
+from dashboards.why import ACCOUNTS
 
 #: Intervention buttons: kind -> (arguments fixed by the button, arguments written out from sim's
 #: defaults so the exported file names every value).
@@ -269,6 +270,25 @@ def BigNumbers(session: Session, tick: solara.Reactive[int], t: Translator) -> N
                 solara.Text(
                     f"A {fmt(totals[0][key])} · B {fmt(totals[1][key])}", classes=["truce-kpi-detail"]
                 )
+
+
+@solara.component
+def WhyPanel(chart: Any, account: solara.Reactive[str], t: Translator, redraw: Callable[[], None]) -> None:
+    """Side by side: why B differs from A, the loss account's waterfall (`dashboards.why`) in the
+    chart widget `chart`, which is redrawn with the other charts; the buttons choose its account.
+
+    It reads no week: the chart redraws itself, so a step re-renders nothing here.
+    """
+
+    def choose(kind: str) -> None:
+        account.set(kind)
+        redraw()  # the chart now, not at the next step
+
+    buttons = [solara.Button(t(f"why.{kind}"), value=kind) for kind in ACCOUNTS]
+    toggle = solara.ToggleButtonsSingle(
+        value=account.value, on_value=choose, children=buttons, classes=["truce-why-account"]
+    )
+    solara.Div(classes=["truce-why"], children=[toggle, chart])
 
 
 @solara.component

@@ -308,7 +308,10 @@ def write_report(results: ResultsLike, path: str | Path) -> Path:
         details.append(section(runs, manifest, baseline))
     answer = _answer(runs, baseline, weeks, comparable, account, "id='sensitivity'" in "".join(details))
     answer += report_robust.section(runs, manifest)  # "" unless the spec samples uncertainties
-    body = answer + "<h2 id='details'>Details</h2>" + "".join(details)
+    from experiments.map_report import map_section  # a map's folder opens with the map (issue 16)
+
+    body = map_section(getattr(results, "path", None)) + answer + "<h2 id='details'>Details</h2>"
+    body += "".join(details)
     title = html.escape(f"Truce report: {manifest.get('spec', {}).get('name', Path(path).stem)}")
     page = (
         f'<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8"><title>{title}</title>'

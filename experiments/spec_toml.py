@@ -22,11 +22,12 @@ _SAMPLING = {"method", "samples", "seed", "calc_second_order", "num_levels"}
 _VARIANT = {"base", "description", "levers", "uncertainties", "constants", "interventions"}
 
 
-def parse(path: Path) -> dict[str, Any]:
-    """The spec file at `path` as `Experiment(**kwargs)` arguments."""
+def parse(path: Path, extra: frozenset[str] = frozenset()) -> dict[str, Any]:
+    """The spec file at `path` as `Experiment(**kwargs)` arguments; `extra` top-level keys (a map's
+    `[map]` table) are allowed and left to the caller."""
     where = str(path)
     raw = read_toml(path)
-    unknown_keys(raw, _TOP, where)
+    unknown_keys(raw, _TOP | extra, where)
     variants = {
         name: _variant(name, table(body, where, f"variants.{name}"), path.parent, where)
         for name, body in table(raw.get("variants", {}), where, "variants").items()

@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from typing import NoReturn
 
 from sim.errors import InputError
+from truce.map import add_parser as add_map  # stdlib only at import: `truce run` stays light
 
 
 class _Parser(argparse.ArgumentParser):
@@ -230,10 +231,12 @@ def build_parser() -> argparse.ArgumentParser:
     _add_max_hours(swp)
     swp.set_defaults(func=_cmd_sweep)
 
+    add_map(sub, fmt, _add_max_hours)
+
     rep = sub.add_parser(
         "report", help="write the HTML report of a results folder (plotly, offline)", formatter_class=fmt
     )
-    rep.add_argument("dir", help="results folder written by `truce sweep`")
+    rep.add_argument("dir", help="results folder written by `truce sweep` or `truce map`")
     rep.add_argument(
         "--out", default=None, metavar="FILE", help="HTML file to write; when %(default)s, DIR/report.html"
     )

@@ -13,12 +13,17 @@ def week(page: Page) -> int:
     return int(re.search(r"\d+", page.locator(".truce-week").inner_text()).group())
 
 
+WEEK_AFTER = "w => parseInt(document.querySelector('.truce-week').innerText.match(/\\d+/)[0]) > w"
+
+
 def step(page: Page, times: int = 1, label: str = "Step") -> None:
-    """Click Step (`label` in the page's language) and wait until every chart shows the new week."""
+    """Click Step (`label` in the page's language) and wait until every chart and the week label show
+    the new week (the label re-renders after the charts are sent: on busy cores, noticeably later)."""
     for _ in range(times):
-        before = revisions(page)
+        before, shown = revisions(page), week(page)
         page.get_by_role("button", name=label, exact=True).click()
         wait_charts(page, newer_than=before)
+        page.wait_for_function(WEEK_AFTER, arg=shown, timeout=90_000)
 
 
 def test_page_loads_with_every_chart_and_steps(dash: Page):

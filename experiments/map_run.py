@@ -1,0 +1,278 @@
+"""`truce map`: a design map computed round by round with the sweep's executors and storage.
+
+Each round is one batch of runs (new cells' replications, or more replications at unclear cells)
+driven by `execute.drive` on the executor a sweep would use, and committed by the sweep's
+`PartWriter` into `runs/`. A round's runs are keyed like a sweep's (design/point/replication), so a
+rerun after Ctrl-C or a kill replays the rounds from what is stored and computes only what is missing.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sys
+from collections.abc import Iterator
+from concurrent.futures import Executor
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+import sim
+from experiments import manifest as mf
+from experiments import storage
+from experiments.execute import ExecutorLost, drive
+from experiments.map_grid import NO_WINNER, Cell, Quadtree, Verdict, decide, normalise
+from experiments.map_spec import SCORE, MapSpec
+from experiments.map_store import write_map
+from experiments.plan import Outcome, Task, replication_seed, run_id
+from experiments.progress import SweepProgress
+from experiments.sweep import _ctrl_c, _executor, _window
+from sim import budget, files
+
+
+@dataclass
+class MapRun:
+    """What a finished (or stopped) map session leaves: the folder, its status and the counts."""
+
+    out: Path
+    status: str
+    runs: int
+    runs_this_session: int
+    points: int
+    failed: int
+
+
+class _State:
+    """Every stored result this map needs: outcome values per run id (None for a failed run)."""
+
+    def __init__(self, spec: MapSpec, stored: Any) -> None:
+        self.spec = spec
+        self.values: dict[str, tuple[float, ...] | None] = {}
+        if stored is not None:
+            cols = spec.outcomes
+            for row in stored.itertuples(index=False):
+                ok = row.status == "ok"
+                self.values[row.run_id] = tuple(getattr(row, c) for c in cols) if ok else None
+
+    def add(self, task: Task, outcome: Outcome) -> None:
+        s = outcome.summary
+        self.values[task.run_id] = None if s is None else tuple(s[c] for c in self.spec.outcomes)
+
+    def verdict(self, cell: Cell, reps: int) -> Verdict:
+        """The verdict at `cell` from its first `reps` replications that every design completed."""
+        spec, names = self.spec, self.spec.experiment.design_names
+        point = cell.point(spec.start)
+        rows = []
+        for r in range(reps):
+            got = [self.values.get(run_id(d, point, r)) for d in names]
+            if all(g is not None for g in got):
+                rows.append(got)
+        raw = np.array(rows, dtype=float).reshape(len(rows), len(names), len(spec.outcomes))
+        weights = spec.weights if spec.outcome == SCORE else {spec.outcome: 1.0}
+        tables = {name: raw[:, :, k] for k, name in enumerate(spec.outcomes)}
+        values = normalise(tables, names.index(str(spec.experiment.baseline)), weights)
+        return decide(values, spec.sign, spec.max_replications)
+
+
+def run_map(
+    spec: MapSpec,
+    out: str | Path,
+    *,
+    executor: Executor | None = None,
+    workers: int | None = None,
+    scheduler: str | None = None,
+    local_cluster: bool = False,
+    progress: bool = True,
+    max_hours: float | None = budget.MAX_HOURS,
+    flush_runs: int = 64,
+    flush_seconds: float = 2.0,
+) -> MapRun:
+    """Compute (or resume) the map of `spec` into `out`: `runs/`, `manifest.json`, `map.parquet`, `map.json`.
+
+    The time check before anything starts covers the start grid at its replications (what the map
+    costs at least); refinement adds runs only where cells disagree or are unclear.
+    """
+    out = files.check_out_dir(out)
+    storage.check_folder(out)
+    exp = spec.experiment
+    first = len(exp.designs) * spec.start**2 * spec.replications
+    one = sum(budget.run_seconds(sim.resolve(d, weeks=exp.weeks).params, exp.weeks) for d in exp.designs)
+    n = workers or 1
+    seconds = one * spec.start**2 * spec.replications / max(1, min(n, first))
+    budget.check(f"map {spec.where} (start grid)", budget.Size(first, seconds, 0, 1), max_hours)
+    runs_schema, weekly_schema = storage.schemas(exp.keep)
+    with _executor(executor, workers, scheduler, local_cluster) as (pool, n), storage.hold(out):
+        manifest = storage.open_folder(out, _manifest(spec, runs_schema, weekly_schema))
+        stored = storage.read(out, storage.RUNS, ["run_id", "status", *spec.outcomes])
+        state = _State(spec, stored)
+        before = len(state.values)
+        session = {"started": mf.now(), "git_commit": mf.provenance()["git_commit"]}
+        writer = storage.PartWriter(
+            out, runs_schema, weekly_schema, mf.part_provenance(manifest), flush_runs, flush_seconds
+        )
+        tree = Quadtree(spec.start, spec.resolution, spec.replications, spec.max_replications)
+        status, lost = "aborted", None
+        bar = SweepProgress(_planned(spec, tree), before, f"map {exp.name}", progress)
+        with bar, _ctrl_c() as stop:
+
+            def on_done(task: Task, outcome: Outcome) -> None:
+                writer.add(task, outcome)
+                state.add(task, outcome)
+                bar.advance(outcome.error is not None)
+
+            def tick() -> None:
+                if writer.due():
+                    writer.flush()
+                bar.refresh()
+
+            try:
+                while True:
+                    _grow(bar, _planned(spec, tree))
+                    todo = list(_tasks(spec, tree, state.values))
+                    drive(pool, todo, on_done, _window(pool, n), tick=tick, stop=stop, note=bar.note)
+                    writer.flush()
+                    verdicts = [state.verdict(c, tree.target[c]) for c in tree.leaves()]
+                    labels = [_label(spec, v) for v in verdicts]
+                    if not tree.refine(labels, [v.resolvable for v in verdicts]):
+                        break
+                status = "complete"
+            except KeyboardInterrupt:
+                status = "interrupted"
+                raise
+            except ExecutorLost as err:
+                status, lost = "executor lost", err
+            finally:
+                writer.flush()
+                result = _finish(spec, out, manifest, session, status, tree, state)
+                result.runs_this_session = len(state.values) - before
+                if status == "interrupted":
+                    print(
+                        f"map interrupted: {result.runs} runs are committed in {out}; run the same "
+                        "command again to go on",
+                        file=sys.stderr,
+                    )
+    if lost is not None:
+        raise ExecutorLost(f"map stopped, {lost}: run the same command again to go on") from None
+    return result
+
+
+def _label(spec: MapSpec, verdict: Verdict) -> str:
+    names = spec.experiment.design_names
+    return NO_WINNER if verdict.winner is None else names[verdict.winner]
+
+
+def _tasks(spec: MapSpec, tree: Quadtree, done: dict[str, Any]) -> Iterator[Task]:
+    """The runs this round still needs: replications outermost within a cell, designs innermost, so
+    an interrupted round still holds complete pairs."""
+    exp = spec.experiment
+    dtypes = {o.name: o.dtype for o in sim.outcomes() if o.scope == "weekly"}
+    columns = tuple((name, dtypes[name]) for name in exp.keep)
+    for cell in sorted(tree.target):
+        point = cell.point(spec.start)
+        fx, fy = cell.centre(spec.start)
+        values = {**exp.fixed, spec.x.name: spec.x.value(fx), spec.y.name: spec.y.value(fy)}
+        for r in range(tree.target[cell]):
+            seed = replication_seed(exp.seed, r)
+            for design in exp.designs:
+                assert isinstance(design, sim.Design)
+                rid = run_id(design.name, point, r)
+                if rid in done:
+                    continue
+                yield Task(
+                    run_id=rid,
+                    design=design,
+                    point=point,
+                    replication=r,
+                    seed=seed,
+                    seed_label=f"SeedSequence({exp.seed}).spawn({spec.max_replications})[{r}]",
+                    weeks=exp.weeks,
+                    values=values,
+                    interventions=tuple(exp.interventions),
+                    columns=columns,
+                )
+
+
+def _planned(spec: MapSpec, tree: Quadtree) -> int:
+    return len(spec.experiment.designs) * sum(tree.target.values())
+
+
+def _grow(bar: SweepProgress, total: int) -> None:
+    """The bar's total grows with every round that adds cells or replications."""
+    bar.total = total
+    if bar.bar is not None and bar.task is not None:
+        bar.bar.update(bar.task, total=total)
+
+
+def _manifest(spec: MapSpec, runs: Any, weekly: Any) -> dict[str, Any]:
+    """A sweep-style manifest (so `experiments.load` and `truce report` read the folder), whose
+    fingerprint covers the map spec: only the same map resumes into a folder."""
+    data = spec.to_dict()
+    columns = {"runs": runs.names, "weekly": weekly.names if weekly is not None else []}
+    identity = json.dumps({"map": data, "columns": columns}, sort_keys=True, default=str)
+    exp = spec.experiment
+    return {
+        "format": mf.FORMAT,
+        "kind": "map",
+        "fingerprint": hashlib.sha256(identity.encode()).hexdigest(),
+        "spec": data,
+        "spec_file": exp.source or None,
+        "root_seed": exp.seed,
+        "seed_rule": "replication r uses numpy.random.SeedSequence(root_seed).spawn(N)[r], in every design "
+        "and at every point of the map",
+        "designs": exp.design_names,
+        "baseline": exp.baseline,
+        "runs_total": 0,
+        "samples": {"names": [spec.x.name, spec.y.name], "points": []},
+        "sampling": None,
+        "columns": columns,
+        "provenance": mf.provenance(),
+        "started": mf.now(),
+        "finished": None,
+        "status": "running",
+        "counts": {"total": 0, "ok": 0, "failed": 0, "missing": 0},
+        "sessions": [],
+    }
+
+
+def _finish(
+    spec: MapSpec,
+    out: Path,
+    manifest: dict[str, Any],
+    session: dict[str, Any],
+    status: str,
+    tree: Quadtree,
+    state: _State,
+) -> MapRun:
+    """Record the session, count the runs, and write the map of every cell whose runs are all in."""
+    storage.tidy(out)
+    wanted = {
+        run_id(d, c.point(spec.start), r)
+        for c, reps in tree.target.items()
+        for r in range(reps)
+        for d in spec.experiment.design_names
+    }
+    have = {k: v for k, v in state.values.items() if k in wanted}
+    failed = sum(v is None for v in have.values())
+    total = len(wanted)
+    counts = {"total": total, "ok": len(have) - failed, "failed": failed, "missing": total - len(have)}
+    final = "complete" if status == "complete" and counts["missing"] == 0 else "interrupted"
+    finished = mf.now()
+    manifest.update(
+        runs_total=total,
+        counts=counts,
+        finished=finished,
+        status=final,
+        sessions=[*manifest.get("sessions", []), {**session, "finished": finished, "status": status}],
+    )
+    storage.write_json(out / storage.MANIFEST, manifest)
+    cells = [c for c in sorted(tree.target) if all(k in have for k in _ids(spec, c, tree.target[c]))]
+    verdicts = {c: state.verdict(c, tree.target[c]) for c in cells}
+    write_map(out, spec, tree, verdicts, status=final, runs=len(have))
+    return MapRun(out, final, len(have), 0, len(cells), failed)
+
+
+def _ids(spec: MapSpec, cell: Cell, reps: int) -> list[str]:
+    point = cell.point(spec.start)
+    return [run_id(d, point, r) for r in range(reps) for d in spec.experiment.design_names]
