@@ -59,8 +59,8 @@ def _scope(manifest: dict[str, Any], runs: pd.DataFrame, designs: list[str], bas
     text = html.escape(str(spec.get("description", "")))
     ok = int((runs["status"] == "ok").sum())
     parts = [f"{len(designs)} design{'s' if len(designs) != 1 else ''}", f"baseline {baseline}"]
-    if spec.get("replications"):
-        parts.append(f"{spec['replications']} replications")
+    if _replications(spec):
+        parts.append(f"{_replications(spec)} replications")
     if spec.get("weeks"):
         parts.append(f"{spec['weeks']} weeks")
     parts.append(f"{ok:,} of {len(runs):,} runs ok")
@@ -68,6 +68,15 @@ def _scope(manifest: dict[str, Any], runs: pd.DataFrame, designs: list[str], bas
         f"<h1>Truce experiment: {name}</h1>{f'<p>{text}</p>' if text else ''}"
         f"<p class='scope'>{html.escape(' \u00b7 '.join(parts))}</p>"
     )
+
+
+def _replications(spec: dict[str, Any]) -> str | None:
+    """Replications per point; a map's spec keeps its cap in `replications` (the seeds' spawn count)
+    and says in `map` how many each point starts with."""
+    grid = spec.get("map")
+    if grid:
+        return f"{grid['replications']} to {grid['max_replications']}"
+    return spec.get("replications") and str(spec["replications"])
 
 
 def _header(manifest: dict[str, Any], runs: pd.DataFrame) -> str:
@@ -79,7 +88,7 @@ def _header(manifest: dict[str, Any], runs: pd.DataFrame) -> str:
     facts = {
         "designs": ", ".join(manifest.get("designs") or dict.fromkeys(runs["design"])),
         "baseline": manifest.get("baseline"),
-        "replications": spec.get("replications"),
+        "replications": _replications(spec),
         "weeks": spec.get("weeks"),
         "sampling": sampling.get("method"),
         "root seed": manifest.get("root_seed"),

@@ -2,8 +2,9 @@
 
 Public API: `TruceModel`, `run`, `RunResult`, `Intervention`, `params`, `designs`, `load_design`,
 `Design`, `ParamSpec`, `InputError`, `resolve`, `RunSpec`, `Outcome`, `outcomes`, `summary` (the
-per-run outcomes of a weekly frame, e.g. a live run's weeks so far) and `loss_account` (one run's
-revenue and profit gap to another, by channel).
+per-run outcomes of a weekly frame, e.g. a live run's weeks so far), `loss_account` (one run's
+revenue and profit gap to another, by channel), and `fingerprint`/`stale_reasons` (what a stored
+result such as a shipped design map was computed with, and why it no longer matches this model).
 """
 
 from typing import TYPE_CHECKING, Any
@@ -11,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 from sim.contract import RunSpec, resolve
 from sim.design import Design, designs, get_design, load_design
 from sim.errors import InputError
+from sim.fingerprint import fingerprint, stale_reasons
 from sim.interventions import Intervention
 from sim.outcomes import Outcome, outcomes
 from sim.params import ParamSpec, params
@@ -54,6 +56,7 @@ __all__ = [
     "RunSpec",
     "TruceModel",
     "designs",
+    "fingerprint",
     "get_design",
     "load_design",
     "loss_account",
@@ -61,5 +64,6 @@ __all__ = [
     "params",
     "resolve",
     "run",
+    "stale_reasons",
     "summary",
 ]

@@ -213,6 +213,7 @@ def test_the_report_opens_with_the_map_and_the_map_reads_with_pandas_alone(small
     assert done.returncode == 0, done.stderr
     page = (small_map / "out" / "report.html").read_text()
     assert "Which design where" in page and "default company (0.5, 0.3)" in page and "boundary" in page
+    assert "4 to 8 replications" in page and "<th>replications</th><td>4 to 8</td>" in page  # not the cap
     code = (
         "import sys, json, pandas as pd; f = pd.read_parquet(sys.argv[1] + '/map.parquet'); "
         "m = json.load(open(sys.argv[1] + '/map.json')); "
