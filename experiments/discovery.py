@@ -18,10 +18,8 @@ earlier (larger) box. A side of a box whose quasi-p value (Bryant & Lempert's on
 computed by EMA) is above 0.05 is dropped first, as an analyst would with EMA's `drop_restriction`,
 and the box's coverage and density are those of what remains.
 
-Intervals: coverage and density get 95 % percentile intervals from a bootstrap over scenarios (the
-box held fixed, 1,000 resamples, seeded). They are conditional on the box: they do not include the
-chance of PRIM choosing another box on other data, nor the noise in each scenario's label from its
-few replications, and, the box having been chosen on these scenarios, they are optimistic.
+Intervals: 95 % percentile bootstrap over scenarios (box held fixed, 1,000 seeded resamples). They
+leave out PRIM choosing another box on other data and each label's noise from few replications: optimistic.
 """
 
 from __future__ import annotations
@@ -65,6 +63,9 @@ class Question:
             raise InputError("a question needs exactly one of: versus a design, below a value, above a value")
         if self.versus == self.design:
             raise InputError(f"design and versus are both '{self.design}': compare two different designs")
+        for flag, t in (("--below", self.below), ("--above", self.above)):
+            if t is not None and not math.isfinite(t):
+                raise InputError(f"{flag} {t}: the threshold must be a finite number")
 
     def words(self) -> str:
         """The question in words: "merged beats siloed on profit", "merged's profit is below 0"."""

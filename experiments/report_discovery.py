@@ -19,13 +19,14 @@ from experiments.report_format import table
 from sim.errors import InputError
 
 
-def sampled_axes(manifest: dict[str, Any]) -> list[str]:
-    """The sampled parameters of a results folder (its spec's axes); InputError when it has none."""
+def sampled_axes(manifest: dict[str, Any], where: str = "this sweep") -> list[str]:
+    """The sampled parameters of a results folder (its spec's axes); InputError naming `where` (the
+    folder) when it has none."""
     axes = [a["name"] for a in manifest.get("spec", {}).get("axes", [])]
     method = (manifest.get("spec", {}).get("sampling") or {}).get("method", "none")
     if not axes or method == "list":
         raise InputError(
-            "this sweep samples no parameters: scenario discovery needs [axes] sampled by lhs "
+            f"{where} samples no parameters: scenario discovery needs [axes] sampled by lhs "
             "(or factorial, sobol, morris)"
         )
     return axes

@@ -354,6 +354,11 @@ CASES = [
     _c("robust-within-high", "robust {d}/results_ok --within 101", "--within", "101"),
     _c("robust-within-nan", "robust {d}/results_ok --within nan", "--within", "nan"),
     _c("robust-format", "robust {d}/results_ok --format xml", "--format", "xml"),
+    _c("discover-missing-folder", "discover {d}/nowhere --design merged", "nowhere", "not a results folder"),
+    _c("discover-no-uncertainty", "discover {d}/results_ok --design siloed", "results_ok"),
+    _c("discover-below-nan", "discover {d}/results_ok --design siloed --below nan", "--below", "nan"),
+    _c("discover-above-inf", "discover {d}/results_ok --design siloed --above inf", "--above", "inf"),
+    _c("discover-both", "discover {d}/results_ok --design siloed --above 1 --below 2", "--below", "--above"),
     Case("path-with-newline", ("run", "{d}/two\nlines.toml"), ("two\\nlines.toml",)),
 ]
 
@@ -392,7 +397,7 @@ def test_the_corpus_is_large_and_spans_every_input_kind() -> None:
     kinds = {case.id.split("-")[0] for case in CASES}
     assert len(CASES) >= 60
     assert {"design", "set", "spec", "funnel", "calibrate", "run", "compare", "sweep"} <= kinds
-    assert {"dashboard", "report", "robust"} <= kinds
+    assert {"dashboard", "report", "robust", "discover"} <= kinds
 
 
 # --------------------------------------------------------------------- valid input stays accepted

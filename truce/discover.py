@@ -21,8 +21,10 @@ def discover(
     from experiments.report_discovery import sampled_axes
     from truce.tables import show, table
 
+    if below is not None or above is not None:
+        Question(design, outcome, below=below, above=above)  # a bad threshold: refused before any reading
     results = experiments.load(directory)
-    axes = sampled_axes(results.manifest)
+    axes = sampled_axes(results.manifest, str(directory))
     if versus is None and below is None and above is None:
         versus = results.manifest.get("baseline")
     question = Question(design, outcome, versus=versus, below=below, above=above)
