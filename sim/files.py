@@ -17,6 +17,9 @@ from typing import Any
 
 from sim.errors import InputError
 
+_UMASK = os.umask(0o022)  # reading the umask sets it: put it back at once (here, at import, no thread races)
+os.umask(_UMASK)
+
 #: The largest input file read (a design, spec or funnel is a few kilobytes; [[points]] lists more).
 MAX_BYTES = 16 * 1024 * 1024
 
@@ -177,9 +180,12 @@ def check_out_dir(path: str | Path, flag: str = "--out") -> Path:
 
 
 def write_text(path: Path, text: str) -> None:
-    """Write `text` atomically: a temporary file beside `path`, renamed over it (never a half file)."""
+    """Write `text` atomically: a temporary file beside `path`, renamed over it (never a half file).
+    The file gets the mode `open` would give it (mkstemp's is private, 0600: a report or a fitted
+    design file another user on the machine could not read)."""
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.absolute().parent)
     try:
+        os.fchmod(fd, 0o666 & ~_UMASK)
         with os.fdopen(fd, "w", encoding="utf-8") as file:
             file.write(text)
         os.replace(tmp, path)
