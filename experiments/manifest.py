@@ -25,7 +25,12 @@ if TYPE_CHECKING:
     from experiments.spec import Experiment
 
 FORMAT = "truce-experiment/1"
-_PACKAGES = ("truce", "mesa", "numpy", "pandas", "pyarrow", "scipy", "SALib", "dask", "distributed")
+# The versions that decide the numbers a folder holds or a report draws from it (SALib's indices,
+# EMA's PRIM boxes), recorded in every manifest.
+_PACKAGES = (
+    *("truce", "mesa", "numpy", "pandas", "pyarrow", "scipy"),
+    *("SALib", "ema-workbench", "dask", "distributed"),
+)
 
 
 def build(

@@ -44,7 +44,7 @@ def test_manifest_describes_the_folder_completely(reference):
     merged = manifest["spec"]["designs"][1]
     assert merged["resolved"] == sim.resolve("merged").params.as_dict()
     prov = manifest["provenance"]
-    assert {"truce", "mesa", "numpy", "pandas", "pyarrow"} <= set(prov["packages"])
+    assert {"truce", "mesa", "numpy", "pandas", "pyarrow", "SALib", "ema-workbench"} <= set(prov["packages"])
     assert prov["python"] and prov["platform"] and len(prov["git_commit"] or "x" * 40) == 40
     assert manifest["started"] <= manifest["finished"]
     assert manifest["columns"]["runs"] == list(reference.runs.columns)
