@@ -18,8 +18,9 @@ earlier (larger) box. A side of a box whose quasi-p value (Bryant & Lempert's on
 computed by EMA) is above 0.05 is dropped first, as an analyst would with EMA's `drop_restriction`,
 and the box's coverage and density are those of what remains.
 
-Intervals: 95 % percentile bootstrap over scenarios (box held fixed, 1,000 seeded resamples). They
-leave out PRIM choosing another box on other data and each label's noise from few replications: optimistic.
+Intervals: coverage and density, 95 % percentile bootstrap over scenarios (box fixed, 1,000 seeded
+resamples; optimistic: it leaves out PRIM choosing another box, and the labels' replication noise); the
+share of cases, Wilson.
 """
 
 from __future__ import annotations
@@ -34,7 +35,7 @@ import pandas as pd
 
 from experiments.ema import workbench
 from experiments.report_answer import LOWER_IS_BETTER
-from experiments.stats import ok_runs, pairs
+from experiments.stats import ok_runs, pairs, wilson
 from sim.errors import InputError
 
 #: At most this many restricted parameters in the chosen box.
@@ -102,7 +103,8 @@ class Box:
 
     def words(self) -> str:
         """The box in plain words, with its coverage and density and their 95 % intervals."""
-        base = f"{self.cases} of {self.scenarios} scenarios"
+        low, high = wilson(self.cases, self.scenarios)
+        base = f"{self.cases} of {self.scenarios} scenarios (95 % CI {_pct(low, False)} to {_pct(high)})"
         if self.cases in (0, self.scenarios):
             every = "none" if not self.cases else "every one"
             return f"{self.question.words()} in {every} of the {self.scenarios} scenarios (no region to find)"
@@ -182,9 +184,7 @@ def discover(
     x = scenarios(runs, axes).loc[y.index].reset_index(drop=True)
     # Integer parameters go to PRIM as floats: EMA 3.0.0 pastes a midpoint (8.5) into an int64 column,
     # which pandas 3 refuses; their limits are rounded inward again in `_limits`.
-    ints = [
-        c for c in x.columns if pd.api.types.is_integer_dtype(x[c]) and not pd.api.types.is_bool_dtype(x[c])
-    ]
+    ints = [c for c in x.columns if x[c].dtype.kind in "iu"]  # not bool (kind "b")
     x = x.astype(dict.fromkeys(ints, "float64"))
     if len(y) < MIN_SCENARIOS:
         raise InputError(f"{len(y)} scenarios with ok runs: PRIM needs at least {MIN_SCENARIOS}")

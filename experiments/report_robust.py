@@ -14,6 +14,7 @@ import pandas as pd
 
 from experiments.report_format import diff, interval, kind, table
 from experiments.robust import OUTCOME, WITHIN, Robust, robust, samples_uncertainties
+from experiments.stats import wilson
 from sim import InputError
 from sim.outcomes import outcome as declared
 
@@ -92,9 +93,10 @@ def sentences(r: Robust) -> list[str]:
             f"{top.design} also has the smallest worst case: its largest regret in any scenario is "
             f"{amount(top.max_regret, r, worst)}{money} (95 % CI {interval(*worst, unit)})."
         )
+    low, high = wilson(r.unresolved, r.scenarios)
     out.append(
-        f"In {r.unresolved} of {r.scenarios} scenarios the best design leads the second within "
-        "replication noise (paired 95 % CI includes 0)."
+        f"In {r.unresolved} of {r.scenarios} scenarios (95 % CI {100 * low:.0f} to {100 * high:.0f} %) "
+        "the best design leads the second within replication noise (paired 95 % CI includes 0)."
     )
     return out
 

@@ -42,7 +42,7 @@ from scipy import stats
 
 import sim
 from experiments.report_answer import better
-from experiments.stats import LEVEL, metric_columns, ok_runs, t_interval
+from experiments.stats import LEVEL, metric_columns, ok_runs, t_interval, wilson
 from sim import InputError
 
 OUTCOME = "profit"
@@ -177,14 +177,9 @@ def _interval(data: np.ndarray, statistic: Any, method: str, seed: int, resample
 
 
 def _wilson(hits: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Wilson score intervals of each column's share of hits (scenarios x designs of 0/1).
-
-    Not the bootstrap: at a share of 0 or 1 every resample is the same and the bootstrap interval
-    collapses to a point, while 12 of 12 scenarios is still compatible with a true share of 0.76.
-    """
-    n = len(hits)
-    bounds = [stats.binomtest(int(k), n).proportion_ci(LEVEL, method="wilson") for k in hits.sum(axis=0)]
-    return np.array([b.low for b in bounds]), np.array([b.high for b in bounds])
+    """Wilson score intervals of each column's share of hits (scenarios x designs of 0/1)."""
+    bounds = [wilson(int(k), len(hits)) for k in hits.sum(axis=0)]
+    return np.array([b[0] for b in bounds]), np.array([b[1] for b in bounds])
 
 
 def _p90(x: np.ndarray, axis: int) -> np.ndarray:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from pathlib import Path
 
@@ -94,6 +95,12 @@ def test_labels_without_structure_give_no_region() -> None:
     box = discover(runs, AXES, Question("merged", versus="siloed"))
     assert not box.found
     assert "in no region PRIM can state" in box.words()
+    # The share of cases carries its Wilson interval: k of n, then the interval around k / n.
+    k, n = box.cases, box.scenarios
+    low, high = (
+        int(v) for v in re.search(r"of \d+ scenarios \(95 % CI (\d+) to (\d+) %\)", box.words()).groups()
+    )
+    assert low < 100 * k / n < high
 
 
 def test_cases_are_paired_means_over_replications_and_lower_is_better_for_churn(sweep: Results) -> None:

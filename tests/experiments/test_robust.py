@@ -18,6 +18,7 @@ from experiments.report import write_report
 from experiments.report_format import interval
 from experiments.report_robust import amount, share
 from experiments.robust import robust, scenario_names
+from experiments.stats import wilson
 from sim import InputError
 
 #: 12 LHS scenarios over four uncertainties x 4 designs x 3 replications x 26 weeks = 144 runs.
@@ -225,6 +226,9 @@ def test_report_has_a_robust_choice_section_only_when_uncertainties_are_sampled(
         f"design in {share(top['satisficing'])} of 12 scenarios (95 % CI {share(top['satisficing_low'])} to "
     )
     assert said in html.unescape(section)
+    low, high = wilson(r.unresolved, r.scenarios)
+    noise = f"In {r.unresolved} of 12 scenarios (95 % CI {100 * low:.0f} to {100 * high:.0f} %) the best"
+    assert noise in html.unescape(section)
     assert section.count("<tr>") == 1 + 4  # header and one row per design
     assert "<a href='#robust'>Robust choice</a>" in page  # in the contents
     other = write_report(plain, tmp_path / "plain.html").read_text(encoding="utf-8")
