@@ -2,7 +2,7 @@
 
 Shown for sweeps that sample uncertainties (`[axes]` with at least one uncertainty, and enough
 scenarios for PRIM): for every design other than the baseline and every headline outcome, the box of
-`experiments.discovery` in plain words with its coverage and density and their bootstrap intervals.
+`experiments.discovery` in plain words with its coverage and density and their Wilson intervals.
 """
 
 from __future__ import annotations
@@ -56,8 +56,8 @@ def section(runs: pd.DataFrame, manifest: dict[str, Any], baseline: str) -> str:
         "it (lower is better for churn and turnover). PRIM (EMA Workbench) finds the box; the box shown "
         "has the best harmonic mean of coverage (share of such scenarios inside it) and density (share "
         f"of its scenarios that are such), among boxes of at most {MAX_DIMS} restrictions each with "
-        "quasi-p \u2264 0.05. 95 % CIs: bootstrap over scenarios with the box fixed (optimistic: the "
-        "box was chosen on the same scenarios).</p>"
+        "quasi-p \u2264 0.05. 95 % CIs: Wilson, with the box fixed (optimistic: the box was chosen "
+        "on the same scenarios).</p>"
     )
     designs = [d for d in dict.fromkeys(runs["design"]) if d != baseline]
     sentences, rows = [], []

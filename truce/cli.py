@@ -139,7 +139,7 @@ def _cmd_discover(args: argparse.Namespace) -> int:
 
     from truce.discover import discover
 
-    return discover(Path(args.dir), args.design, args.outcome, args.versus, args.below, args.above, args.seed)
+    return discover(Path(args.dir), args.design, args.outcome, args.versus, args.below, args.above)
 
 
 def _cmd_calibrate(args: argparse.Namespace) -> int:
@@ -264,7 +264,6 @@ def build_parser() -> argparse.ArgumentParser:
     ask.add_argument(
         "--above", type=float, default=None, metavar="T", help="where the design's mean is above T"
     )
-    dis.add_argument("--seed", type=int, default=0, help="seed of the bootstrap intervals")
     dis.set_defaults(func=_cmd_discover)
 
     from truce.robust import add_parser as add_robust  # stdlib only at import: `truce run` stays light

@@ -12,7 +12,6 @@ def discover(
     versus: str | None,
     below: float | None,
     above: float | None,
-    seed: int,
 ) -> int:
     """Print the PRIM box of the question in words, its limits with their quasi-p values, and how it
     was chosen. Without --versus, --below or --above the question is "beats the sweep's baseline"."""
@@ -28,7 +27,7 @@ def discover(
     if versus is None and below is None and above is None:
         versus = results.manifest.get("baseline")
     question = Question(design, outcome, versus=versus, below=below, above=above)
-    box = discover(results.runs, axes, question, seed=seed)
+    box = discover(results.runs, axes, question)
     lines = [box.words()]
     if box.found:
         rows = []
@@ -41,8 +40,8 @@ def discover(
             f"Box {box.chosen} of PRIM's {len(box.trajectory)}-box peeling trajectory over "
             f"{', '.join(axes)}: "
             f"the best harmonic mean of coverage and density among boxes with at most {MAX_DIMS} "
-            "restrictions, each with quasi-p <= 0.05. The 95 % CIs are a bootstrap over scenarios with the "
-            "box fixed (they leave out the uncertainty of finding the box)."
+            "restrictions, each with quasi-p <= 0.05. The 95 % CIs are Wilson intervals with the box "
+            "fixed (they leave out the uncertainty of finding the box)."
         )
     show(*lines)
     return 0

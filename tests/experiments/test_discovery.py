@@ -14,6 +14,7 @@ from experiments import Axis, Experiment, Results, Sampling
 from experiments.discovery import Question, cases, discover, scenarios
 from experiments.pool import SerialExecutor
 from experiments.report_discovery import sampled_axes
+from experiments.stats import wilson
 from sim.errors import InputError
 
 AXES = ["market_complexity", "free_riding", "rep_capacity"]
@@ -85,6 +86,16 @@ def test_planted_box_is_recovered_within_tolerance() -> None:
     for value, (lo, hi) in ((box.coverage, box.coverage_ci), (box.density, box.density_ci)):
         assert lo <= value <= hi
     assert box.words().startswith("merged beats siloed on profit when market_complexity > 0.6")
+
+
+def test_a_box_holding_every_case_still_has_an_interval_below_100_percent() -> None:
+    # Without noise the box can hold all 30-odd cases: coverage is 1, but k of k cases is compatible
+    # with less; a bootstrap over scenarios would have said 100 to 100 %.
+    box = discover(_planted(n=150, noise=0.0), AXES, Question("merged", versus="siloed"))
+    hits = round(box.coverage * box.cases)
+    assert box.found and box.coverage == 1.0
+    assert box.coverage_ci == wilson(hits, box.cases) and box.coverage_ci[0] < 0.95
+    assert box.density_ci == wilson(hits, box.in_box)
 
 
 def test_labels_without_structure_give_no_region() -> None:
