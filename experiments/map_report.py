@@ -41,10 +41,28 @@ def map_section(folder: str | Path | None) -> str:
     from experiments.report import _figure  # the report's one way to embed a figure
 
     out += _figure(figure(frame, info)) + _legend_notes(info) + _shares(frame, info)
+    if not (Path(folder) / "manifest.json").exists():  # a shipped map: no runs, no sections below
+        return out
     return out + (
         "<p class='note'>The sections below pool the runs of every evaluated point of the map, most of "
         "them near its boundaries: read the map, not those means, for which design wins where.</p>"
     )
+
+
+def write_map_report(folder: str | Path, path: str | Path) -> Path:
+    """The report of a folder that holds only a map (`map.parquet` and `map.json`, as shipped in
+    `experiments/maps/`): the map section alone, saying whether the model has changed since."""
+    from experiments.report import write_page
+
+    _, info = read_map(folder)
+    model = info.get("model") or {}
+    scope = (
+        f"<h1>Truce design map: {html.escape(str(info.get('name', 'map')))}</h1><p class='scope'>"
+        f"{len(info['designs'])} designs \u00b7 baseline {html.escape(str(info['baseline']))} \u00b7 "
+        f"{info['runs']:,} runs \u00b7 computed {html.escape(str(info.get('written', '?')))} at commit "
+        f"{html.escape(str(model.get('git_commit') or 'unknown'))}</p>"
+    )
+    return write_page(path, f"Truce design map: {info.get('name', 'map')}", scope, map_section(folder))
 
 
 def _caption(info: dict[str, Any]) -> str:

@@ -321,15 +321,20 @@ def write_report(results: ResultsLike, path: str | Path) -> Path:
 
     body = map_section(getattr(results, "path", None)) + answer + "<h2 id='details'>Details</h2>"
     body += "".join(details)
-    title = html.escape(f"Truce report: {manifest.get('spec', {}).get('name', Path(path).stem)}")
+    name = manifest.get("spec", {}).get("name", Path(path).stem)
+    return write_page(path, f"Truce report: {name}", _scope(manifest, runs, designs, baseline), body)
+
+
+def write_page(path: str | Path, title: str, scope: str, body: str) -> Path:
+    """The report's page around `body` (contents from its headings, one style, plotly.js inline so it
+    opens offline), written atomically: a failed write leaves no half page."""
     page = (
-        f'<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8"><title>{title}</title>'
+        f'<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8"><title>{html.escape(title)}</title>'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
         f'<style>{STYLE}</style><script type="text/javascript">{get_plotlyjs()}</script></head>'
-        f"<body><div class='layout'>{_toc(body)}<main>{_scope(manifest, runs, designs, baseline)}{body}"
-        "</main></div></body></html>\n"
+        f"<body><div class='layout'>{_toc(body)}<main>{scope}{body}</main></div></body></html>\n"
     )
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    write_text(path, page)  # atomically: a failed write leaves no half page
+    write_text(path, page)
     return path

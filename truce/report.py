@@ -16,6 +16,8 @@ def report(directory: Path, out: Path | None) -> int:
     import experiments
     from sim import files
 
+    if not (directory / "manifest.json").exists() and (directory / "map.json").exists():
+        return _map_only(directory, out)
     results = experiments.load(directory)  # the folder and the output path, before plotly is imported
     target = files.check_out_file(out or directory / "report.html", "--out" if out else "report file")
     from experiments.report import write_report
@@ -46,6 +48,25 @@ def report(directory: Path, out: Path | None) -> int:
 
     answer += robust_lines(runs, manifest)
     show(*answer, table(title, ("outcome", *names), rows, right=names), f"report written to {path}")
+    return 0
+
+
+def _map_only(directory: Path, out: Path | None) -> int:
+    """A folder with a map and no runs (the shipped map): its report, and where each design wins."""
+    from experiments.map_report import write_map_report
+    from experiments.map_store import raster, read_map, stale
+    from sim import files
+    from truce.map import _shares
+
+    target = files.check_out_file(out or directory / "report.html", "--out" if out else "report file")
+    frame, info = read_map(directory)
+    labels, shares = _shares(raster(frame, info["resolution"]))
+    print(
+        f"{directory}: " + ", ".join(f"{lab} {share:.0%}" for lab, share in zip(labels, shares, strict=True))
+    )
+    for reason in stale(directory):
+        print(f"stale: {reason}")
+    print(f"report written to {write_map_report(directory, target)}")
     return 0
 
 

@@ -235,3 +235,20 @@ def test_the_shipped_map_covers_its_grid_and_carries_the_model_fingerprint():
     assert (grid != "").all() and set(grid.ravel()) <= {*info["designs"], NO_WINNER}
     assert {"git_commit", "params_hash", "source_hash"} <= set(info["model"])
     assert isinstance(stale(SHIPPED), list)  # what the report and the dashboard show; empty when current
+
+
+def test_the_shipped_map_has_a_report_of_its_own_that_says_whether_it_is_stale(truce, tmp_path):
+    folder = tmp_path / "presets"
+    shutil.copytree(SHIPPED, folder)
+    done = truce("report", str(folder))
+    assert done.returncode == 0, done.stderr
+    frame, info = read_map(folder)
+    grid = raster(frame, info["resolution"])
+    first = done.stdout.splitlines()[0]
+    assert f"shared_kpis {(grid == 'shared_kpis').mean():.0%}" in first  # the map's own shares
+    page = (folder / "report.html").read_text(encoding="utf-8")
+    assert "Which design where" in page and f"{info['runs']:,} runs" in page
+    assert "sections below" not in page  # no runs are shipped: nothing below the map
+    reasons = stale(folder)
+    assert ("Stale:" in page) == bool(reasons)
+    assert all(f"stale: {r}" in done.stdout for r in reasons)
