@@ -1,0 +1,212 @@
+"""The "Which design where?" view's data and figure: a design map read from its folder, drawn as a
+plotly.js figure dict for the page's `Chart` widget.
+
+A map folder (`truce map`'s output, or the map shipped in `experiments/maps/presets/`) holds
+`map.parquet`, one row per evaluated cell (its span `ix0`..`iy1` on the finest grid, `winner`,
+`n_pairs`, and per design `mean_`, `ci_low_`, `ci_high_`), and `map.json` (axes, resolution, designs,
+baseline, outcome, the model's fingerprint). Both are read here with pandas and json alone: the
+dashboard imports only `sim`, never `experiments`, so this mirrors the report's drawing
+(`experiments/map_report.py`) instead of importing it.
+
+Each finest cell takes the winner of the smallest evaluated cell over it; "no clear winner" is grey,
+a cell not evaluated yet (a map still computing) is left blank; black lines mark where the winner
+changes; a marker shows the company on the page. Hovering a cell shows its evaluated point: every
+design's normalised mean with its 95 % CI and the number of paired replications.
+"""
+
+from __future__ import annotations
+
+import json
+import textwrap
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+import sim
+from dashboards.figures import BLUE, GREEN, ORANGE, PURPLE, SKY, VERMILLION, Figure
+from dashboards.i18n import Translator
+
+#: The map of the four presets over market complexity x free riding on profit, shipped with Truce
+#: (package data of `experiments`, found beside this package, read as files).
+SHIPPED = Path(__file__).resolve().parents[1] / "experiments" / "maps" / "presets"
+MAP, META = "map.parquet", "map.json"
+#: The label `truce map` writes where no design wins (shown translated, in grey).
+NO_WINNER = "no clear winner"
+GREY = "#c9ced6"
+#: Designs take these colours in the map's own order (Okabe-Ito, as the live charts).
+PALETTE = (BLUE, VERMILLION, GREEN, ORANGE, SKY, PURPLE)
+#: Axis titles wrap after this many characters: a projector shows the plot, not a clipped title.
+WRAP = 48
+
+
+@dataclass(frozen=True, eq=False)
+class DesignMap:
+    """A map's evaluated cells (`map.parquet`) and description (`map.json`); equal only to itself
+    (the page compares states: a newer read of a map is a new state)."""
+
+    frame: pd.DataFrame
+    info: dict[str, Any]
+
+    @property
+    def resolution(self) -> int:
+        return int(self.info["resolution"])
+
+    def owners(self) -> np.ndarray:
+        """resolution x resolution (rows y from low to high, columns x): the position in `frame` of
+        the smallest evaluated cell over each finest cell, -1 where none is evaluated yet."""
+        res = self.resolution
+        grid = np.full((res, res), -1, dtype=np.int64)
+        order = np.lexsort((self.frame["point"].to_numpy(), self.frame["depth"].to_numpy()))
+        for k in order:  # coarse first: finer cells overwrite the parts they cover
+            r = self.frame.iloc[k]
+            grid[int(r.iy0) : int(r.iy1), int(r.ix0) : int(r.ix1)] = k
+        return grid
+
+    def labels(self) -> np.ndarray:
+        """The winner over each finest cell ("" where none is evaluated yet)."""
+        winners = np.array([*self.frame["winner"].astype(str), ""], dtype=object)
+        return winners[self.owners()]  # -1 picks the trailing ""
+
+
+def read(folder: str | Path) -> DesignMap | None:
+    """The map in `folder`; None while it holds none yet (a background map before its first cell)."""
+    folder = Path(folder)
+    try:
+        info = json.loads((folder / META).read_text(encoding="utf-8"))
+        frame = pd.read_parquet(folder / MAP)
+    except (OSError, ValueError):  # not written yet (both files are replaced atomically)
+        return None
+    return DesignMap(frame, info)
+
+
+def stale(info: Mapping[str, Any], t: Translator) -> str:
+    """One line if the map was made by another model than the one installed; "" when current."""
+    reasons = sim.stale_reasons(info.get("model"))
+    return t("map.stale", reasons="; ".join(reasons)) if reasons else ""
+
+
+def outcome_name(info: Mapping[str, Any], t: Translator) -> str:
+    """What the map compares, in the page's language: a summary outcome's label, or "score"."""
+    name = info["outcome"]
+    declared = [o for o in sim.outcomes() if o.name == name and o.scope == "summary"]
+    return t(declared[0].description_key) if declared else t("map.score")
+
+
+def _wrapped(text: str) -> str:
+    return "<br>".join(textwrap.wrap(text, WRAP)) or text
+
+
+def _axis_title(axis: Mapping[str, Any], t: Translator) -> str:
+    spec = next((p for p in sim.params() if p.name == axis["name"]), None)
+    return _wrapped(t.describe(spec) if spec is not None else axis["name"])
+
+
+def _hover(row: pd.Series, designs: list[str], t: Translator, label: str) -> str:
+    """An evaluated cell's text: its winner, then each design's normalised mean [95 % CI]."""
+    lines = [f"<b>{label}</b>", t("map.hover_pairs", n=int(row["n_pairs"]))]
+    for d in designs:
+        mean, low, high = (t.number(float(row[f"{k}_{d}"]), 3) for k in ("mean", "ci_low", "ci_high"))
+        lines.append(t("map.hover_design", design=t.design_name(d), mean=mean, low=low, high=high))
+    return "<br>".join(lines)
+
+
+def _boundary(labels: np.ndarray, rx: list[float], ry: list[float]) -> tuple[list[Any], list[Any]]:
+    """Segments along every finest-cell edge between two evaluated cells of different winners."""
+    res = labels.shape[0]
+    wx, wy = (rx[1] - rx[0]) / res, (ry[1] - ry[0]) / res
+    xs: list[float | None] = []
+    ys: list[float | None] = []
+    left, right, low, high = labels[:, :-1], labels[:, 1:], labels[:-1, :], labels[1:, :]
+    for j, i in zip(*np.nonzero((left != right) & (left != "") & (right != "")), strict=True):
+        x = rx[0] + (i + 1) * wx
+        xs += [x, x, None]
+        ys += [ry[0] + j * wy, ry[0] + (j + 1) * wy, None]
+    for j, i in zip(*np.nonzero((low != high) & (low != "") & (high != "")), strict=True):
+        y = ry[0] + (j + 1) * wy
+        xs += [rx[0] + i * wx, rx[0] + (i + 1) * wx, None]
+        ys += [y, y, None]
+    return xs, ys
+
+
+def figure(dmap: DesignMap, t: Translator, company: Mapping[str, float], title: str) -> Figure:
+    """The heat map of winners, the boundary, and a marker at `company`'s values of the two axes."""
+    info, res = dmap.info, dmap.resolution
+    designs: list[str] = list(info["designs"])
+    ax, ay = info["axes"]["x"], info["axes"]["y"]
+    rx, ry = [float(v) for v in ax["range"]], [float(v) for v in ay["range"]]
+    categories = [*designs, NO_WINNER]
+    colours = {**dict(zip(designs, PALETTE * 2, strict=False)), NO_WINNER: GREY}
+    names = {**{d: t.design_name(d) for d in designs}, NO_WINNER: t("map.no_winner")}
+    owners, labels = dmap.owners(), dmap.labels()
+    code = {label: k for k, label in enumerate(categories)}
+    z = [[code.get(label) for label in row] for row in labels.tolist()]
+    texts = [_hover(r, designs, t, names.get(r["winner"], r["winner"])) for _, r in dmap.frame.iterrows()]
+    text = [[texts[k] if k >= 0 else "" for k in row] for row in owners.tolist()]
+    n = len(categories)
+    scale = [[edge / n, colours[label]] for k, label in enumerate(categories) for edge in (k, k + 1)]
+    heat = {
+        "type": "heatmap",
+        "x": [rx[0] + (i + 0.5) * (rx[1] - rx[0]) / res for i in range(res)],
+        "y": [ry[0] + (j + 0.5) * (ry[1] - ry[0]) / res for j in range(res)],
+        "z": z,
+        "zmin": 0,
+        "zmax": n,
+        "colorscale": scale,
+        "showscale": False,
+        "hoverongaps": False,
+        "text": text,
+        "hovertemplate": "%{text}<extra></extra>",
+        "showlegend": False,
+    }
+    # The heat map's categories as legend entries (the page's legend draws each trace's line colour).
+    swatches = [
+        {"type": "scatter", "x": [], "y": [], "name": names[c], "line": {"color": colours[c], "width": 12}}
+        for c in categories
+    ]
+    bx, by = _boundary(labels, rx, ry)
+    boundary = {
+        "type": "scatter",
+        "x": bx,
+        "y": by,
+        "mode": "lines",
+        "name": t("map.boundary"),
+        "line": {"color": "black", "width": 2},
+        "hoverinfo": "skip",
+    }
+    cx, cy = float(company[ax["name"]]), float(company[ay["name"]])
+    marker = {
+        "type": "scatter",
+        "x": [cx],
+        "y": [cy],
+        "mode": "markers+text",
+        "text": [t("map.company")],
+        "textposition": "top center",
+        "textfont": {"size": 16, "color": "black"},
+        "marker": {"symbol": "star", "size": 22, "color": "white", "line": {"color": "black", "width": 2}},
+        "cliponaxis": False,  # the company may sit on the map's edge
+        "hovertemplate": t("map.company_hover", x=t.number(cx, 2), y=t.number(cy, 2)) + "<extra></extra>",
+        "showlegend": False,
+    }
+    layout = {
+        "separators": t.separators,
+        "font": {"size": 15, "color": "#222"},
+        "margin": {"l": 10, "r": 20, "t": 30, "b": 10},
+        "xaxis": {"title": {"text": _axis_title(ax, t)}, "range": rx, "automargin": True},
+        "yaxis": {"title": {"text": _axis_title(ay, t)}, "range": ry, "automargin": True},
+        "showlegend": False,
+        "hovermode": "closest",
+        "plot_bgcolor": "#ffffff",
+        "paper_bgcolor": "#ffffff",
+    }
+    return {"title": title, "data": [heat, *swatches, boundary, marker], "layout": layout}
+
+
+def title(info: Mapping[str, Any], t: Translator, design: str | None = None) -> str:
+    """The map's title: what it compares, relative to which design; for a background map, its design."""
+    key = "map.title" if design is None else "map.title_upload"
+    baseline = t.design_name(str(info["baseline"]))
+    return t(key, outcome=outcome_name(info, t), baseline=baseline, design=design or "")
