@@ -31,7 +31,7 @@ from dashboards.session import WEEKS, Config, Session
 
 #: How often an open view looks at the background map's folder.
 POLL_SECONDS = 1.0
-HEIGHT = 560
+HEIGHT = 620
 
 
 @cache

@@ -39,8 +39,9 @@ NO_WINNER = "no clear winner"
 GREY = "#c9ced6"
 #: Designs take these colours in the map's own order (Okabe-Ito, as the live charts).
 PALETTE = (BLUE, VERMILLION, GREEN, ORANGE, SKY, PURPLE)
-#: Axis titles wrap after this many characters: a projector shows the plot, not a clipped title.
-WRAP = 48
+#: Axis titles wrap after this many characters (the y axis's runs along the plot's shorter side):
+#: German and Russian descriptions run long, and a clipped title says nothing.
+WRAP = {"x": 40, "y": 36}
 
 
 @dataclass(frozen=True, eq=False)
@@ -73,14 +74,15 @@ class DesignMap:
 
 
 def read(folder: str | Path) -> DesignMap | None:
-    """The map in `folder`; None while it holds none yet (a background map before its first cell)."""
+    """The map in `folder`; None while it holds no cell yet (a background map is written from its
+    first commit of runs on, before any cell has all its runs)."""
     folder = Path(folder)
     try:
         info = json.loads((folder / META).read_text(encoding="utf-8"))
         frame = pd.read_parquet(folder / MAP)
     except (OSError, ValueError):  # not written yet (both files are replaced atomically)
         return None
-    return DesignMap(frame, info)
+    return DesignMap(frame, info) if len(frame) else None
 
 
 def stale(info: Mapping[str, Any], t: Translator) -> str:
@@ -96,13 +98,10 @@ def outcome_name(info: Mapping[str, Any], t: Translator) -> str:
     return t(declared[0].description_key) if declared else t("map.score")
 
 
-def _wrapped(text: str) -> str:
-    return "<br>".join(textwrap.wrap(text, WRAP)) or text
-
-
-def _axis_title(axis: Mapping[str, Any], t: Translator) -> str:
+def _axis_title(axis: Mapping[str, Any], t: Translator, width: int) -> str:
+    """The axis parameter's description in the page's language, wrapped to lines of `width`."""
     spec = next((p for p in sim.params() if p.name == axis["name"]), None)
-    return _wrapped(t.describe(spec) if spec is not None else axis["name"])
+    return "<br>".join(textwrap.wrap(t.describe(spec) if spec is not None else axis["name"], width))
 
 
 def _hover(row: pd.Series, designs: list[str], t: Translator, label: str) -> str:
@@ -195,8 +194,8 @@ def figure(dmap: DesignMap, t: Translator, company: Mapping[str, float], title: 
         "separators": t.separators,
         "font": {"size": 15, "color": "#222"},
         "margin": {"l": 10, "r": 20, "t": 30, "b": 10},
-        "xaxis": {"title": {"text": _axis_title(ax, t)}, "range": rx, "automargin": True},
-        "yaxis": {"title": {"text": _axis_title(ay, t)}, "range": ry, "automargin": True},
+        "xaxis": {"title": {"text": _axis_title(ax, t, WRAP["x"])}, "range": rx, "automargin": True},
+        "yaxis": {"title": {"text": _axis_title(ay, t, WRAP["y"])}, "range": ry, "automargin": True},
         "showlegend": False,
         "hovermode": "closest",
         "plot_bgcolor": "#ffffff",

@@ -3,6 +3,7 @@ company marker, the stale line, and the background map's spec and process."""
 
 from __future__ import annotations
 
+import json
 import time
 
 import numpy as np
@@ -203,3 +204,13 @@ def test_a_background_map_that_fails_says_why(shipped):
     finally:
         job.stop()
     assert not job.folder.exists()
+
+
+def test_a_map_folder_without_cells_yet_reads_as_none(shipped, tmp_path):
+    """`truce map` writes its first snapshot at the first commit, often before any cell is done."""
+    assert map_view.read(tmp_path) is None
+    (tmp_path / map_view.META).write_text(json.dumps(shipped.info))
+    pd.DataFrame().to_parquet(tmp_path / map_view.MAP)
+    assert map_view.read(tmp_path) is None
+    shipped.frame.head(1).to_parquet(tmp_path / map_view.MAP)
+    assert len(map_view.read(tmp_path).frame) == 1
