@@ -23,7 +23,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 import pandas as pd
 
 import sim
@@ -56,21 +55,22 @@ class DesignMap:
     def resolution(self) -> int:
         return int(self.info["resolution"])
 
-    def owners(self) -> np.ndarray:
+    def owners(self) -> list[list[int]]:
         """resolution x resolution (rows y from low to high, columns x): the position in `frame` of
         the smallest evaluated cell over each finest cell, -1 where none is evaluated yet."""
         res = self.resolution
-        grid = np.full((res, res), -1, dtype=np.int64)
-        order = np.lexsort((self.frame["point"].to_numpy(), self.frame["depth"].to_numpy()))
-        for k in order:  # coarse first: finer cells overwrite the parts they cover
-            r = self.frame.iloc[k]
-            grid[int(r.iy0) : int(r.iy1), int(r.ix0) : int(r.ix1)] = k
+        grid = [[-1] * res for _ in range(res)]
+        cells = self.frame[["depth", "point", "ix0", "ix1", "iy0", "iy1"]].astype(int).itertuples(index=False)
+        ordered = sorted(enumerate(cells), key=lambda kc: (kc[1].depth, kc[1].point))
+        for k, c in ordered:  # coarse first: finer cells overwrite the parts they cover
+            for row in grid[c.iy0 : c.iy1]:
+                row[c.ix0 : c.ix1] = [k] * (c.ix1 - c.ix0)
         return grid
 
-    def labels(self) -> np.ndarray:
+    def labels(self) -> list[list[str]]:
         """The winner over each finest cell ("" where none is evaluated yet)."""
-        winners = np.array([*self.frame["winner"].astype(str), ""], dtype=object)
-        return winners[self.owners()]  # -1 picks the trailing ""
+        winners = [*self.frame["winner"].astype(str), ""]
+        return [[winners[k] for k in row] for row in self.owners()]  # -1 picks the trailing ""
 
 
 def read(folder: str | Path) -> DesignMap | None:
@@ -113,21 +113,28 @@ def _hover(row: pd.Series, designs: list[str], t: Translator, label: str) -> str
     return "<br>".join(lines)
 
 
-def _boundary(labels: np.ndarray, rx: list[float], ry: list[float]) -> tuple[list[Any], list[Any]]:
+def _boundary(labels: list[list[str]], rx: list[float], ry: list[float]) -> tuple[list[Any], list[Any]]:
     """Segments along every finest-cell edge between two evaluated cells of different winners."""
-    res = labels.shape[0]
+    res = len(labels)
     wx, wy = (rx[1] - rx[0]) / res, (ry[1] - ry[0]) / res
+
+    def differ(a: str, b: str) -> bool:
+        return a != b and a != "" and b != ""
+
     xs: list[float | None] = []
     ys: list[float | None] = []
-    left, right, low, high = labels[:, :-1], labels[:, 1:], labels[:-1, :], labels[1:, :]
-    for j, i in zip(*np.nonzero((left != right) & (left != "") & (right != "")), strict=True):
-        x = rx[0] + (i + 1) * wx
-        xs += [x, x, None]
-        ys += [ry[0] + j * wy, ry[0] + (j + 1) * wy, None]
-    for j, i in zip(*np.nonzero((low != high) & (low != "") & (high != "")), strict=True):
-        y = ry[0] + (j + 1) * wy
-        xs += [rx[0] + i * wx, rx[0] + (i + 1) * wx, None]
-        ys += [y, y, None]
+    for j in range(res):
+        for i in range(res - 1):
+            if differ(labels[j][i], labels[j][i + 1]):  # a vertical edge right of cell (i, j)
+                x = rx[0] + (i + 1) * wx
+                xs += [x, x, None]
+                ys += [ry[0] + j * wy, ry[0] + (j + 1) * wy, None]
+    for j in range(res - 1):
+        for i in range(res):
+            if differ(labels[j][i], labels[j + 1][i]):  # a horizontal edge above cell (i, j)
+                y = ry[0] + (j + 1) * wy
+                xs += [rx[0] + i * wx, rx[0] + (i + 1) * wx, None]
+                ys += [y, y, None]
     return xs, ys
 
 
@@ -142,9 +149,9 @@ def figure(dmap: DesignMap, t: Translator, company: Mapping[str, float], title: 
     names = {**{d: t.design_name(d) for d in designs}, NO_WINNER: t("map.no_winner")}
     owners, labels = dmap.owners(), dmap.labels()
     code = {label: k for k, label in enumerate(categories)}
-    z = [[code.get(label) for label in row] for row in labels.tolist()]
+    z = [[code.get(label) for label in row] for row in labels]
     texts = [_hover(r, designs, t, names.get(r["winner"], r["winner"])) for _, r in dmap.frame.iterrows()]
-    text = [[texts[k] if k >= 0 else "" for k in row] for row in owners.tolist()]
+    text = [[texts[k] if k >= 0 else "" for k in row] for row in owners]
     n = len(categories)
     scale = [[edge / n, colours[label]] for k, label in enumerate(categories) for edge in (k, k + 1)]
     heat = {

@@ -22,6 +22,7 @@ import sim
 from dashboards import map_view
 from dashboards.assets import server_env
 from dashboards.i18n import LANGUAGES, Translator
+from experiments.map_store import raster
 from tests.dashboards.conftest import ARTIFACTS, SOLARA_RUN, _serving, open_dashboard, wait_charts
 
 DESIGN = """name = "acme"
@@ -97,7 +98,7 @@ def test_the_map_view_shows_the_shipped_map_the_company_and_the_cis(page: Page, 
     categories = [*shipped.info["designs"], map_view.NO_WINNER]
     z = np.array(shown["z"], dtype=float)
     assert z.shape == (res, res)
-    assert (np.array(categories, dtype=object)[z.astype(int)] == shipped.labels()).all()
+    assert (np.array(categories, dtype=object)[z.astype(int)] == raster(shipped.frame, res)).all()
     assert shown["title"].startswith("Profit: which design is best where?")
     assert shown["marker"] == [0.5, 0.3]  # siloed: the registry defaults
     stale = page.locator(".truce-map-stale")
