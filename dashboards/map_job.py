@@ -148,9 +148,12 @@ class MapJob:
         return Progress("failed", done, planned, self._last_line())
 
     def _last_line(self) -> str:
-        self._log.flush()
-        lines = (self.folder / "truce.log").read_text(encoding="utf-8", errors="replace").splitlines()
-        return next((line for line in reversed(lines) if line.strip()), "")
+        """`truce`'s last line (its one-line error); "" once `stop` has deleted the log."""
+        try:
+            text = (self.folder / "truce.log").read_text(encoding="utf-8", errors="replace")
+        except OSError:
+            return ""
+        return next((line for line in reversed(text.splitlines()) if line.strip()), "")
 
     def read(self) -> map_view.DesignMap | None:
         """The cells finished so far (None before the first)."""

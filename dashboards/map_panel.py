@@ -98,7 +98,8 @@ def MapView(
 
     def poll(cancel: threading.Event) -> None:
         """Follow the background map until it ends: its progress, and its cells whenever the file
-        changes (both files are replaced whole by `truce map`, never seen half written)."""
+        changes (both files are replaced whole by `truce map`, never seen half written). A newer
+        upload stops this job and cancels this thread: it then sets nothing more."""
         latest.set(None)
         progress.set(None)
         if job is None:
@@ -106,12 +107,16 @@ def MapView(
         stamp = None
         while not cancel.is_set():
             now = job.progress()
+            try:
+                changed = (job.out / map_view.MAP).stat().st_mtime_ns
+            except OSError:  # no cell yet, or the folder is gone (the job was stopped)
+                changed = None
+            cells = job.read() if changed != stamp else latest.value
+            if cancel.is_set():
+                return
             progress.set(now)
-            file = job.out / map_view.MAP
-            changed = file.stat().st_mtime_ns if file.exists() else None
-            if changed != stamp:
-                stamp = changed
-                latest.set(job.read())
+            latest.set(cells)
+            stamp = changed
             if now.status in ("complete", "failed"):
                 return
             cancel.wait(POLL_SECONDS)

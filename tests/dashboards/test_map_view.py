@@ -15,7 +15,7 @@ import sim
 from dashboards import map_view
 from dashboards.catalogue import Catalogue
 from dashboards.i18n import LANGUAGES, Translator
-from dashboards.map_job import Grid, MapJob, spec
+from dashboards.map_job import Background, Grid, MapJob, spec
 from dashboards.map_panel import company
 from dashboards.session import Config, Session
 from experiments.map_spec import MapSpec
@@ -214,3 +214,18 @@ def test_a_map_folder_without_cells_yet_reads_as_none(shipped, tmp_path):
     assert map_view.read(tmp_path) is None
     shipped.frame.head(1).to_parquet(tmp_path / map_view.MAP)
     assert len(map_view.read(tmp_path).frame) == 1
+
+
+def test_a_new_upload_replaces_the_background_map_and_closing_stops_it(monkeypatch):
+    """`Background` is what the page holds: one map at a time, none left after the page closes."""
+    monkeypatch.setenv("TRUCE_MAP_GRID", "8,4,6")
+    maps = Background()
+    maps.start("acme.toml", DESIGN, "acme")
+    first = maps.job
+    assert first is not None and first.process.poll() is None and first.folder.exists()
+    maps.start("acme.toml", DESIGN, "acme")
+    second = maps.job
+    assert second is not first and second.process.poll() is None
+    assert first.process.poll() is not None and not first.folder.exists()
+    maps.stop()
+    assert maps.job is None and second.process.poll() is not None and not second.folder.exists()
