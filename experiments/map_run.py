@@ -4,6 +4,8 @@ Each round is one batch of runs (new cells' replications, or more replications a
 driven by `execute.drive` on the executor a sweep would use, and committed by the sweep's
 `PartWriter` into `runs/`. A round's runs are keyed like a sweep's (design/point/replication), so a
 rerun after Ctrl-C or a kill replays the rounds from what is stored and computes only what is missing.
+After every commit the map so far and the manifest's counts are written too (`_Partial`), so a reader
+polling the folder (the dashboard's background map) sees cells appear and the runs advance.
 """
 
 from __future__ import annotations
