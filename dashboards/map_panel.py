@@ -72,6 +72,9 @@ def MapView(
     job: MapJob | None,
     t: Translator,
 ) -> None:
+    """The open view: the shipped map `dmap`, the background map of `job` if there is one, and the
+    sliders of the map's axes that the lever panel lacks. Redrawn when the language or the company's
+    place changes, and (the background map) whenever more of its cells are in."""
     charts = solara.use_memo(
         lambda: {name: Chart(name=name, height=HEIGHT, gather=False) for name in ("map", "map_upload")}, []
     )
