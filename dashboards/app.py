@@ -23,6 +23,8 @@ from dashboards.catalogue import MAX_UPLOAD_BYTES
 from dashboards.chart import Chart
 from dashboards.figures import TIME_CHARTS, Figure
 from dashboards.i18n import LANGUAGES, Translator
+from dashboards.map_job import Background
+from dashboards.map_panel import MapPanel
 from dashboards.panels import BigNumbers, Controls, DesignPanel, Downloads, Interventions, WhyPanel
 from dashboards.sankey import handoff
 from dashboards.session import Config, Run, Session
@@ -123,6 +125,7 @@ def Page() -> None:
     lang = solara.use_reactive("en")
     session = solara.use_memo(Session, [])
     charts = solara.use_memo(Charts, [])
+    maps = solara.use_memo(Background, [])  # the map of the design file uploaded last
     revisions = solara.use_memo(lambda: itertools.count(1), [])
     draft = solara.use_reactive(session.config)
     tick = solara.use_reactive(0)  # one more after every step: what shows the week re-renders
@@ -172,13 +175,18 @@ def Page() -> None:
                 charts.prepare(session, t, kind)
 
     def upload(info: Any) -> None:
-        """A design file dropped on the page: its content, validated, becomes design A."""
+        """A design file dropped on the page: its content, validated, becomes design A, and its
+        design map starts computing in the background (replacing the previous upload's)."""
         data = info["file_obj"].read(MAX_UPLOAD_BYTES + 1)
-        rebuild(replace(draft.value, design=session.catalogue.add(info["name"], data), levers={}))
+        key = session.catalogue.add(info["name"], data)
+        maps.start(key, data, session.catalogue.get(key).name)
+        rebuild(replace(draft.value, design=key, levers={}))
 
     def close() -> None:
-        """The page is gone (Solara closes its session): free its models and prepared weeks now."""
+        """The page is gone (Solara closes its session): free its models and prepared weeks now,
+        and stop its background map (deleting its folder)."""
         session.close()
+        maps.stop()
         charts.close()
         release.release_soon()
 
@@ -261,4 +269,5 @@ def Page() -> None:
                 if len(session.runs) > 1:
                     WhyPanel(charts.widgets["why"], account, t, guard(bump))
                 solara.Div(classes=["truce-grid"], children=[charts.widgets[name] for name in GRID])
+                MapPanel(session, draft, maps.job, t)
                 Downloads(session, t, generation.value)

@@ -262,7 +262,7 @@ export default {
       if (isOffer) offer(base, points);
       else update(points.some((xy) => xy?.[0].length), offered ? base : false);
     });
-    queue.views.add(update);
+    if (model.get("gather")) queue.views.add(update);
     await draw(true, false);
     return () => {
       queue.views.delete(update);

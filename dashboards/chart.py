@@ -64,6 +64,9 @@ class Chart(anywidget.AnyWidget):
     name = traitlets.Unicode("").tag(sync=True)
     height = traitlets.Int(340).tag(sync=True)
     plotly_url = traitlets.Unicode(plotly_url()).tag(sync=True)
+    #: Whether the page's redraw after a step waits for this chart's update too (chart.js gathers
+    #: them); off for a chart no step changes (the design maps), which would only delay the rest.
+    gather = traitlets.Bool(True).tag(sync=True)
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)

@@ -4,6 +4,8 @@ Each round is one batch of runs (new cells' replications, or more replications a
 driven by `execute.drive` on the executor a sweep would use, and committed by the sweep's
 `PartWriter` into `runs/`. A round's runs are keyed like a sweep's (design/point/replication), so a
 rerun after Ctrl-C or a kill replays the rounds from what is stored and computes only what is missing.
+After every commit the map so far and the manifest's counts are written too (`_Partial`), so a reader
+polling the folder (the dashboard's background map) sees cells appear and the runs advance.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import json
 import sys
+import time
 from collections.abc import Iterator
 from concurrent.futures import Executor
 from dataclasses import dataclass
@@ -109,17 +112,19 @@ def run_map(
         state = _State(spec, stored)
         before = len(state.values)
         session = {"started": mf.now(), "git_commit": mf.provenance()["git_commit"]}
-        writer = storage.PartWriter(
-            out, runs_schema, weekly_schema, mf.part_provenance(manifest), flush_runs, flush_seconds
-        )
         tree = Quadtree(spec.start, spec.resolution, spec.replications, spec.max_replications)
+        partial = _Partial(spec, out, manifest, tree, state)
+        writer = storage.PartWriter(
+            out, runs_schema, weekly_schema, mf.part_provenance(manifest), flush_runs, flush_seconds,
+            partial.write,
+        )  # fmt: skip
         status, lost = "aborted", None
         bar = SweepProgress(_planned(spec, tree), before, f"map {exp.name}", progress)
         with bar, _ctrl_c() as stop:
 
             def on_done(task: Task, outcome: Outcome) -> None:
+                state.add(task, outcome)  # first: a commit inside `writer.add` then counts this run
                 writer.add(task, outcome)
-                state.add(task, outcome)
                 bar.advance(outcome.error is not None)
 
             def tick() -> None:
@@ -247,20 +252,12 @@ def _finish(
 ) -> MapRun:
     """Record the session, count the runs, and write the map of every cell whose runs are all in."""
     storage.tidy(out)
-    wanted = {
-        run_id(d, c.point(spec.start), r)
-        for c, reps in tree.target.items()
-        for r in range(reps)
-        for d in spec.experiment.design_names
-    }
-    have = {k: v for k, v in state.values.items() if k in wanted}
-    failed = sum(v is None for v in have.values())
-    total = len(wanted)
-    counts = {"total": total, "ok": len(have) - failed, "failed": failed, "missing": total - len(have)}
+    have, counts = _counts(spec, tree, state)
+    failed = counts["failed"]
     final = "complete" if status == "complete" and counts["missing"] == 0 else "interrupted"
     finished = mf.now()
     manifest.update(
-        runs_total=total,
+        runs_total=counts["total"],
         counts=counts,
         finished=finished,
         status=final,
@@ -271,6 +268,56 @@ def _finish(
     verdicts = {c: state.verdict(c, tree.target[c]) for c in cells}
     write_map(out, spec, tree, verdicts, status=final, runs=len(have))
     return MapRun(out, final, len(have), 0, len(cells), failed)
+
+
+def _counts(spec: MapSpec, tree: Quadtree, state: _State) -> tuple[dict[str, Any], dict[str, int]]:
+    """The stored results this map plans so far (by run id), and the manifest's counts of them."""
+    wanted = {
+        run_id(d, c.point(spec.start), r)
+        for c, reps in tree.target.items()
+        for r in range(reps)
+        for d in spec.experiment.design_names
+    }
+    have = {k: v for k, v in state.values.items() if k in wanted}
+    failed = sum(v is None for v in have.values())
+    total = len(wanted)
+    return have, {"total": total, "ok": len(have) - failed, "failed": failed, "missing": total - len(have)}
+
+
+class _Partial:
+    """The map so far, written after every commit of runs, so a reader (the dashboard polling the
+    folder) sees cells appear while the map computes instead of only at the end.
+
+    A cell appears once all its planned replications are in; when a later round adds replications
+    to it, its earlier verdict stays on show until those are in too. The manifest's counts (planned
+    so far, done, failed) follow with status "running": they are the reader's progress. Writing is
+    skipped while the last write took more than a twentieth of the time since (as a sweep's manifest
+    updates are), so a large map's commits do not wait on their own snapshots.
+    """
+
+    def __init__(
+        self, spec: MapSpec, out: Path, manifest: dict[str, Any], tree: Quadtree, state: _State
+    ) -> None:
+        self.spec, self.out, self.manifest, self.tree, self.state = spec, out, manifest, tree, state
+        self.shown: dict[Cell, tuple[int, Verdict]] = {}  # cell -> (replications, verdict) on show
+        self.written = self.cost = 0.0
+
+    def write(self, ok: int, failed: int) -> None:
+        """`PartWriter`'s commit hook (its counts are recounted here from every stored result)."""
+        if time.monotonic() - self.written < 20 * self.cost:
+            return
+        began = time.monotonic()
+        spec, tree = self.spec, self.tree
+        have, counts = _counts(spec, tree, self.state)
+        for cell, reps in tree.target.items():
+            done = all(k in have for k in _ids(spec, cell, reps))
+            if done and self.shown.get(cell, (0, None))[0] != reps:
+                self.shown[cell] = (reps, self.state.verdict(cell, reps))
+        now = {"runs_total": counts["total"], "counts": counts, "status": "running"}
+        storage.write_json(self.out / storage.MANIFEST, {**self.manifest, **now})
+        verdicts = {cell: verdict for cell, (_, verdict) in self.shown.items()}
+        write_map(self.out, spec, tree, verdicts, status="running", runs=len(have))
+        self.written, self.cost = time.monotonic(), time.monotonic() - began
 
 
 def _ids(spec: MapSpec, cell: Cell, reps: int) -> list[str]:

@@ -252,3 +252,40 @@ def test_the_shipped_map_has_a_report_of_its_own_that_says_whether_it_is_stale(t
     reasons = stale(folder)
     assert ("Stale:" in page) == bool(reasons)
     assert all(f"stale: {r}" in done.stdout for r in reasons)
+
+
+def test_a_running_map_shows_its_finished_cells_and_progress_before_it_ends(small_map, tmp_path):
+    """What the dashboard polls: `map.parquet` fills in cell by cell with status "running", and the
+    manifest's counts advance, while the map still computes; every cell shown early ends the same."""
+    spec, out = small_map / "small_map.toml", tmp_path / "live"
+    proc = subprocess.Popen(
+        [sys.executable, "-c", MAP, str(spec), str(out)],
+        cwd=ROOT,
+        start_new_session=True,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    seen: list[tuple[int, pd.DataFrame]] = []  # (runs done, cells on show) while running
+    while proc.poll() is None:
+        try:
+            manifest = json.loads((out / "manifest.json").read_text())
+            frame, info = read_map(out)
+        except (OSError, ValueError):  # not written yet
+            time.sleep(0.02)
+            continue
+        if info["status"] == "running" and manifest["status"] == "running":
+            seen.append((manifest["counts"]["ok"] + manifest["counts"]["failed"], frame))
+        time.sleep(0.02)
+    assert proc.wait() == 0, proc.stderr.read().decode()[-2000:]
+    final, info = read_map(out)
+    assert info["status"] == "complete"
+    shown = [(done, frame) for done, frame in seen if len(frame)]
+    assert len({done for done, _ in shown}) >= 3, "the map should fill in over several commits"
+    assert [done for done, _ in shown] == sorted(done for done, _ in shown) < [info["runs"]] * len(shown)
+    assert len(shown[0][1]) < len(final)  # cells appeared before the last one was done
+    means = [c for c in final.columns if c.startswith(("mean_", "ci_", "diff_"))]
+    for _, frame in shown:
+        early = frame.merge(final, on=["point", "n_pairs"], suffixes=("", "_final"))
+        assert len(early) >= len(frame) // 2  # most cells shown early keep their replications
+        for column in [*means, "winner"]:
+            pd.testing.assert_series_equal(early[column], early[f"{column}_final"], check_names=False)
