@@ -29,7 +29,7 @@ from experiments.execute import ExecutorLost, drive
 from experiments.map_grid import NO_WINNER, Cell, Quadtree, Verdict, decide, normalise
 from experiments.map_spec import SCORE, MapSpec
 from experiments.map_store import write_map
-from experiments.plan import Outcome, Task, replication_seed, run_id
+from experiments.plan import Outcome, Task, point_tasks, run_id
 from experiments.progress import SweepProgress
 from experiments.sweep import _ctrl_c, _executor, _window
 from sim import budget, files
@@ -171,32 +171,12 @@ def _label(spec: MapSpec, verdict: Verdict) -> str:
 def _tasks(spec: MapSpec, tree: Quadtree, done: dict[str, Any]) -> Iterator[Task]:
     """The runs this round still needs: replications outermost within a cell, designs innermost, so
     an interrupted round still holds complete pairs."""
-    exp = spec.experiment
-    dtypes = {o.name: o.dtype for o in sim.outcomes() if o.scope == "weekly"}
-    columns = tuple((name, dtypes[name]) for name in exp.keep)
+    points = []
     for cell in sorted(tree.target):
-        point = cell.point(spec.start)
         fx, fy = cell.centre(spec.start)
-        values = {**exp.fixed, spec.x.name: spec.x.value(fx), spec.y.name: spec.y.value(fy)}
-        for r in range(tree.target[cell]):
-            seed = replication_seed(exp.seed, r)
-            for design in exp.designs:
-                assert isinstance(design, sim.Design)
-                rid = run_id(design.name, point, r)
-                if rid in done:
-                    continue
-                yield Task(
-                    run_id=rid,
-                    design=design,
-                    point=point,
-                    replication=r,
-                    seed=seed,
-                    seed_label=f"SeedSequence({exp.seed}).spawn({spec.max_replications})[{r}]",
-                    weeks=exp.weeks,
-                    values=values,
-                    interventions=tuple(exp.interventions),
-                    columns=columns,
-                )
+        values = {spec.x.name: spec.x.value(fx), spec.y.name: spec.y.value(fy)}
+        points.append((cell.point(spec.start), values, tree.target[cell]))
+    return point_tasks(spec.experiment, points, done, spec.max_replications)
 
 
 def _planned(spec: MapSpec, tree: Quadtree) -> int:

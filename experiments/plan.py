@@ -7,7 +7,7 @@ the same numbers, and a run's result never depends on which worker ran it or whe
 from __future__ import annotations
 
 import traceback
-from collections.abc import Iterator, Mapping
+from collections.abc import Container, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -59,14 +59,26 @@ def replication_seed(root: int, r: int) -> np.random.SeedSequence:
     return np.random.SeedSequence(np.random.SeedSequence(root).entropy, spawn_key=(r,))
 
 
-def tasks(experiment: Experiment, samples: Samples, skip: set[str]) -> Iterator[Task]:
+def tasks(experiment: Experiment, samples: Samples, skip: Container[str]) -> Iterator[Task]:
     """Every run not in `skip`, lazily: designs innermost, so an interrupted sweep still holds every
     design for the seeds it reached (complete pairs for the comparison)."""
     n = experiment.replications
+    points = ((point, values, n) for point, values in enumerate(samples.points))
+    return point_tasks(experiment, points, skip, n)
+
+
+def point_tasks(
+    experiment: Experiment,
+    points: Iterable[tuple[int, dict[str, Any], int]],
+    skip: Container[str],
+    spawn: int,
+) -> Iterator[Task]:
+    """The runs of each (point, sampled values, replications) not in `skip`; replication r's seed is
+    `SeedSequence(seed).spawn(spawn)[r]` (a design map's points take different numbers of them)."""
     dtypes = {o.name: o.dtype for o in sim.outcomes() if o.scope == "weekly"}
     columns = tuple((name, dtypes[name]) for name in experiment.keep)
-    for point, values in enumerate(samples.points):
-        for r in range(n):
+    for point, values, replications in points:
+        for r in range(replications):
             seed = replication_seed(experiment.seed, r)
             for design in experiment.designs:
                 assert isinstance(design, sim.Design)
@@ -79,7 +91,7 @@ def tasks(experiment: Experiment, samples: Samples, skip: set[str]) -> Iterator[
                     point=point,
                     replication=r,
                     seed=seed,
-                    seed_label=f"SeedSequence({experiment.seed}).spawn({n})[{r}]",
+                    seed_label=f"SeedSequence({experiment.seed}).spawn({spawn})[{r}]",
                     weeks=experiment.weeks,
                     values={**experiment.fixed, **values},
                     interventions=tuple(experiment.interventions),
