@@ -134,15 +134,20 @@ def test_the_winner_rule_applies_holm_over_the_comparisons():
     assert decide(_paired([0.001]), sign=-1, max_n=10).leader == 1
 
 
-def test_an_interrupted_map_resumes_without_repeating_a_run_and_gives_the_same_map(small_map, tmp_path):
-    spec, out = small_map / "small_map.toml", tmp_path / "killed"
-    proc = subprocess.Popen(
+def _start_map(spec: Path, out: Path) -> subprocess.Popen[bytes]:
+    """`run_map` of `spec` into `out` in a child process (its own session, so a test can kill it)."""
+    return subprocess.Popen(
         [sys.executable, "-c", MAP, str(spec), str(out)],
         cwd=ROOT,
         start_new_session=True,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
     )
+
+
+def test_an_interrupted_map_resumes_without_repeating_a_run_and_gives_the_same_map(small_map, tmp_path):
+    spec, out = small_map / "small_map.toml", tmp_path / "killed"
+    proc = _start_map(spec, out)
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline and len(runs_ids(out) if (out / "runs").exists() else []) < 150:
         assert proc.poll() is None, proc.stderr.read().decode()[-2000:]
@@ -258,13 +263,7 @@ def test_a_running_map_shows_its_finished_cells_and_progress_before_it_ends(smal
     """What the dashboard polls: `map.parquet` fills in cell by cell with status "running", and the
     manifest's counts advance, while the map still computes; every cell shown early ends the same."""
     spec, out = small_map / "small_map.toml", tmp_path / "live"
-    proc = subprocess.Popen(
-        [sys.executable, "-c", MAP, str(spec), str(out)],
-        cwd=ROOT,
-        start_new_session=True,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-    )
+    proc = _start_map(spec, out)
     seen: list[tuple[int, pd.DataFrame]] = []  # (runs done, cells on show) while running
     while proc.poll() is None:
         try:
