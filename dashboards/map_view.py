@@ -85,10 +85,24 @@ def read(folder: str | Path) -> DesignMap | None:
     return DesignMap(frame, info) if len(frame) else None
 
 
+#: The stamp's hashes a map is checked against (`sim.fingerprint()`), and how each change is told.
+HASHES = {"params_hash": "map.stale_params", "source_hash": "map.stale_code"}
+
+
 def stale(info: Mapping[str, Any], t: Translator) -> str:
-    """One line if the map was made by another model than the one installed; "" when current."""
-    reasons = sim.stale_reasons(info.get("model"))
-    return t("map.stale", reasons="; ".join(reasons)) if reasons else ""
+    """One line if the map was made by another model than the one installed; "" when current.
+
+    Whether: `sim.stale_reasons`. Why, in the page's language (those sentences are English): which
+    of the stamp's hashes differ from `sim.fingerprint()`'s, and the commit the map was made at."""
+    stamp = info.get("model") or {}
+    if not sim.stale_reasons(stamp):
+        return ""
+    now = sim.fingerprint()
+    reasons = [t(key) for name, key in HASHES.items() if stamp.get(name) != now[name]] if stamp else []
+    text = "; ".join(reasons or [t("map.stale_unstamped")])
+    if stamp.get("git_commit"):
+        text += " " + t("map.stale_since", commit=str(stamp["git_commit"])[:10])
+    return t("map.stale", reasons=text)
 
 
 def outcome_name(info: Mapping[str, Any], t: Translator) -> str:

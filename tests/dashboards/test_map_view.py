@@ -118,6 +118,13 @@ def test_a_map_of_another_model_says_so_in_one_line_in_every_language(shipped):
     lines = {lang: map_view.stale(old, Translator(lang)) for lang in LANGUAGES}
     assert all(line and "\n" not in line for line in lines.values())
     assert "parameter registry" in lines["en"] and len(set(lines.values())) == 3
+    # The reasons too are in the page's language, not sim's English sentences.
+    assert "Parameterregister" in lines["de"] and "реестр параметров" in lines["ru"]
+    assert not any("registry" in lines[lang] or "code" in lines[lang] for lang in ("de", "ru"))
+    code = {**shipped.info, "model": {**sim.fingerprint(), "source_hash": "0" * 64, "git_commit": "abc123"}}
+    assert "изменился код модели после коммита abc123" in map_view.stale(code, Translator("ru"))
+    unstamped = map_view.stale({**shipped.info, "model": None}, Translator("de"))
+    assert "keinen Fingerabdruck" in unstamped
 
 
 def test_a_map_still_computing_leaves_cells_not_yet_evaluated_blank(shipped):
