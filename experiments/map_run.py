@@ -1,7 +1,7 @@
 """`truce map`: a design map computed round by round with the sweep's executors and storage.
 
 Each round is one batch of runs (new cells' replications, or more replications at unclear cells)
-driven by `execute.drive` on the executor a sweep would use, and committed by the sweep's
+driven by `sweep.commit_runs` on the executor a sweep would use, and committed by the sweep's
 `PartWriter` into `runs/`. A round's runs are keyed like a sweep's (design/point/replication), so a
 rerun after Ctrl-C or a kill replays the rounds from what is stored and computes only what is missing.
 After every commit the map so far and the manifest's counts are written too (`_Partial`), so a reader
@@ -25,13 +25,13 @@ import numpy as np
 import sim
 from experiments import manifest as mf
 from experiments import storage
-from experiments.execute import ExecutorLost, drive
+from experiments.execute import ExecutorLost
 from experiments.map_grid import NO_WINNER, Cell, Quadtree, Verdict, decide, normalise
 from experiments.map_spec import SCORE, MapSpec
 from experiments.map_store import write_map
 from experiments.plan import Outcome, Task, point_tasks, run_id
 from experiments.progress import SweepProgress
-from experiments.sweep import _ctrl_c, _executor, _window
+from experiments.sweep import _ctrl_c, _executor, commit_runs
 from sim import budget, files
 
 
@@ -121,22 +121,12 @@ def run_map(
         status, lost = "aborted", None
         bar = SweepProgress(_planned(spec, tree), before, f"map {exp.name}", progress)
         with bar, _ctrl_c() as stop:
-
-            def on_done(task: Task, outcome: Outcome) -> None:
-                state.add(task, outcome)  # first: a commit inside `writer.add` then counts this run
-                writer.add(task, outcome)
-                bar.advance(outcome.error is not None)
-
-            def tick() -> None:
-                if writer.due():
-                    writer.flush()
-                bar.refresh()
-
             try:
                 while True:
                     _grow(bar, _planned(spec, tree))
                     todo = list(_tasks(spec, tree, state.values))
-                    drive(pool, todo, on_done, _window(pool, n), tick=tick, stop=stop, note=bar.note)
+                    # `state.add` first: a commit inside `writer.add` then counts this run.
+                    commit_runs(pool, n, todo, writer, bar, stop, seen=state.add)
                     writer.flush()
                     verdicts = [state.verdict(c, tree.target[c]) for c in tree.leaves()]
                     labels = [_label(spec, v) for v in verdicts]

@@ -13,7 +13,7 @@ import signal
 import sys
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Executor
 from contextlib import contextmanager, nullcontext
 from pathlib import Path
@@ -85,19 +85,8 @@ def sweep(
         status = "aborted"  # an error other than Ctrl-C; what was committed stays, and resumes
         lost: ExecutorLost | None = None
         with SweepProgress(total, len(done), f"sweep {experiment.name}", progress) as bar, _ctrl_c() as stop:
-
-            def on_done(task: Task, outcome: Outcome) -> None:
-                writer.add(task, outcome)
-                bar.advance(outcome.error is not None)
-
-            def tick() -> None:
-                if writer.due():
-                    writer.flush()
-                bar.refresh()
-
             try:
-                todo = tasks(experiment, samples, done)
-                drive(pool, todo, on_done, _window(pool, n), tick=tick, stop=stop, note=bar.note)
+                commit_runs(pool, n, tasks(experiment, samples, done), writer, bar, stop)
                 status = "complete"
             except KeyboardInterrupt:
                 status = "interrupted"
@@ -130,9 +119,30 @@ def _executor(
     return executor_for(workers, scheduler, local_cluster)
 
 
-def _window(executor: Executor, n: int) -> int:
-    """Runs in flight: enough to keep every worker busy, few enough to keep memory flat."""
-    return 1 if isinstance(executor, SerialExecutor) else max(8, 4 * n)
+def commit_runs(
+    pool: Executor,
+    n: int,
+    todo: Iterable[Task],
+    writer: storage.PartWriter,
+    bar: SweepProgress,
+    stop: threading.Event,
+    seen: Callable[[Task, Outcome], None] = lambda task, outcome: None,
+) -> None:
+    """Run `todo` on `pool` (n workers), each result to `seen` and then to `writer`, which commits
+    a part whenever it is due; `bar` counts them. A sweep's and a design map's rounds run this way."""
+
+    def on_done(task: Task, outcome: Outcome) -> None:
+        seen(task, outcome)
+        writer.add(task, outcome)
+        bar.advance(outcome.error is not None)
+
+    def tick() -> None:
+        if writer.due():
+            writer.flush()
+        bar.refresh()
+
+    window = 1 if isinstance(pool, SerialExecutor) else max(8, 4 * n)  # busy workers, flat memory
+    drive(pool, todo, on_done, window, tick=tick, stop=stop, note=bar.note)
 
 
 def _finish(
