@@ -20,6 +20,7 @@ from experiments.figures import colours
 from experiments.map_grid import NO_WINNER
 from experiments.map_store import MAP, META, owner, raster, read_map, stale
 from experiments.report_format import table
+from experiments.storage import MANIFEST
 
 GREY = "#c9ced6"
 
@@ -41,7 +42,7 @@ def map_section(folder: str | Path | None) -> str:
     from experiments.report import _figure  # the report's one way to embed a figure
 
     out += _figure(figure(frame, info)) + _legend_notes(info) + _shares(frame, info)
-    if not (Path(folder) / "manifest.json").exists():  # a shipped map: no runs, no sections below
+    if not (Path(folder) / MANIFEST).exists():  # a shipped map: no runs, no sections below
         return out
     return out + (
         "<p class='note'>The sections below pool the runs of every evaluated point of the map, most of "

@@ -65,7 +65,7 @@ def design_map(
         _reach(scheduler)
     parsed = MapSpec.from_toml(spec)
     from experiments.map_run import run_map  # pandas, pyarrow, the executors: only once it will run
-    from experiments.map_store import raster, read_map
+    from experiments.map_store import read_map
 
     begin = time.monotonic()
     try:
@@ -81,23 +81,24 @@ def design_map(
         print(f"truce: {lost}", file=sys.stderr)
         return lost.exit_code
     frame, info = read_map(out)
-    grid = raster(frame, info["resolution"])
-    labels, counts = _shares(grid)
-    area = ", ".join(f"{label} {share:.0%}" for label, share in zip(labels, counts, strict=True))
     print(
         f"{parsed.experiment.name}: {len(frame)} points evaluated, {done.runs} runs "
         f"({done.runs_this_session} this session, {time.monotonic() - begin:.1f} s) in {out}"
     )
-    print(f"share of the map ({info['resolution']} x {info['resolution']}): {area}")
+    print(f"share of the map ({info['resolution']} x {info['resolution']}): {area(frame, info)}")
     if done.failed:
         print(f"{done.failed} runs failed (left out of their points' comparisons)")
         return 1
     return 0
 
 
-def _shares(grid: object) -> tuple[list[str], list[float]]:
+def area(frame: Any, info: dict[str, Any]) -> str:
+    """Each label's share of the map's area at full resolution, largest first: "shared_kpis 84%, ..."."""
     import numpy as np
 
-    values, counts = np.unique(np.asarray(grid).astype(str), return_counts=True)
+    from experiments.map_store import raster
+
+    grid = np.asarray(raster(frame, info["resolution"])).astype(str)
+    values, counts = np.unique(grid, return_counts=True)
     order = np.argsort(-counts, kind="stable")
-    return [str(values[k]) for k in order], [float(counts[k] / counts.sum()) for k in order]
+    return ", ".join(f"{values[k]} {counts[k] / counts.sum():.0%}" for k in order)

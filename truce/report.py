@@ -14,9 +14,12 @@ def report(directory: Path, out: Path | None) -> int:
     report opens with (its headline differences in words), the per-design means with 95% CI
     half-widths of the main outcomes, and where the report is."""
     import experiments
+    from experiments.storage import MANIFEST
     from sim import files
 
-    if not (directory / "manifest.json").exists() and (directory / "map.json").exists():
+    # A folder with a map and no runs (the shipped one). "map.json" is `map_store.META`, not imported
+    # here: that module costs numpy and scipy (a second) before a bad folder is refused.
+    if not (directory / MANIFEST).exists() and (directory / "map.json").exists():
         return _map_only(directory, out)
     results = experiments.load(directory)  # the folder and the output path, before plotly is imported
     target = files.check_out_file(out or directory / "report.html", "--out" if out else "report file")
@@ -54,16 +57,12 @@ def report(directory: Path, out: Path | None) -> int:
 def _map_only(directory: Path, out: Path | None) -> int:
     """A folder with a map and no runs (the shipped map): its report, and where each design wins."""
     from experiments.map_report import write_map_report
-    from experiments.map_store import raster, read_map, stale
+    from experiments.map_store import read_map, stale
     from sim import files
-    from truce.map import _shares
+    from truce.map import area
 
     target = files.check_out_file(out or directory / "report.html", "--out" if out else "report file")
-    frame, info = read_map(directory)
-    labels, shares = _shares(raster(frame, info["resolution"]))
-    print(
-        f"{directory}: " + ", ".join(f"{lab} {share:.0%}" for lab, share in zip(labels, shares, strict=True))
-    )
+    print(f"{directory}: {area(*read_map(directory))}")
     for reason in stale(directory):
         print(f"stale: {reason}")
     print(f"report written to {write_map_report(directory, target)}")
